@@ -1,0 +1,40 @@
+"""dlcourse: the helper library of the dlcourse deep-learning course.
+
+Submodules mirror the lectures and are imported on first use, so ``import dlcourse``
+stays fast and does not pull in torch, keras or matplotlib:
+
+- ``dlcourse.datasets``  offline toy and real data (XOR, spiral, MNIST-5k, ...)
+- ``dlcourse.plotting``  decision boundaries, live training curves, image grids
+- ``dlcourse.nn``        NumPy reference implementations (perceptron, ...)
+
+Top-level helpers: ``seed_everything``, ``report``, ``device``, ``progress``, ``set_progress``.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+
+# Keras 3 must pick its backend before it is first imported; torch is the only one installed.
+os.environ.setdefault("KERAS_BACKEND", "torch")
+
+from .config import device, progress, seed_everything, set_progress  # noqa: E402
+from .report import report  # noqa: E402
+
+__version__ = "0.1.0"
+
+_SUBMODULES = ("datasets", "plotting", "nn")
+
+__all__ = ["seed_everything", "report", "device", "progress", "set_progress", *_SUBMODULES]
+
+
+def __getattr__(name):
+    # PEP 562: import a submodule the first time it is used (dlcourse.datasets.xor(...)).
+    if name in _SUBMODULES:
+        module = importlib.import_module(f".{name}", __name__)
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'dlcourse' has no attribute {name!r}; public names: {', '.join(__all__)}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

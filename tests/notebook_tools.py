@@ -1,0 +1,141 @@
+"""What a committed notebook may hold, shared by the hygiene tests and `make strip`.
+
+A *check cell* is a code cell whose source contains ``# NBVAL_CHECK_OUTPUT``: nbval
+compares its printed text, so that text is committed. Every other output, and every
+execution count, is stripped. Stripping is done by nbstripout; this module only tags
+the check cells with ``keep_output`` (the tag nbstripout honours) before calling it.
+
+Usage: ``python tests/notebook_tools.py strip NOTEBOOK ...`` (what ``make strip`` runs).
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parent.parent
+CHECK_MARKER = "# NBVAL_CHECK_OUTPUT"
+KEEP_TAG = "keep_output"
+MAX_FILE_BYTES = 2_000_000
+# Folders whose contents are tools' caches or environments, not the course.
+IGNORED_DIRS = {".git", ".venv", "__pycache__", ".pytest_cache", ".ipynb_checkpoints", "dlcourse.egg-info"}
+TEXT_OUTPUT_TYPES = {"stream", "execute_result"}
+
+
+def executed_notebooks(root: Path = REPO) -> list[Path]:
+    """Lecture and solution notebooks: the ones CI executes."""
+    found = []
+    for folder in ("lectures", "solutions"):
+        found += [p for p in sorted((root / folder).rglob("*.ipynb")) if ".ipynb_checkpoints" not in p.parts]
+    return found
+
+
+def is_check_cell(cell) -> bool:
+    return cell.get("cell_type") == "code" and CHECK_MARKER in "".join(cell.get("source", ""))
+
+
+def notebook_problems(path: Path) -> list[str]:
+    """Every reason this notebook may not be committed as it is (empty list: fine)."""
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception as error:  # noqa: BLE001 - any parse failure is the problem to report
+        return [f"{path.name}: is not a readable notebook ({error.__class__.__name__}: {error})"]
+    problems = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        where = f"{path.name} cell {index}"
+        if cell.get("execution_count") is not None:
+            problems.append(f"{where}: execution count left in (run `make strip`)")
+        tagged = KEEP_TAG in cell.metadata.get("tags", [])
+        if is_check_cell(cell):
+            if not tagged:
+                problems.append(f"{where}: check cell lacks the '{KEEP_TAG}' tag (run `make strip`)")
+            for output in cell.outputs:
+                if output.output_type not in TEXT_OUTPUT_TYPES or (
+                    output.output_type == "execute_result" and set(output.data) != {"text/plain"}
+                ):
+                    problems.append(f"{where}: check cell keeps a non-text output ({output.output_type})")
+                if output.get("execution_count") is not None:
+                    problems.append(f"{where}: output keeps an execution count (run `make strip`)")
+                if output.get("name") == "stderr":
+                    problems.append(f"{where}: check cell prints to stderr (warnings or progress bars)")
+        else:
+            if tagged:
+                problems.append(f"{where}: '{KEEP_TAG}' tag on a cell that is not a check cell")
+            if cell.outputs:
+                problems.append(f"{where}: outputs left in (run `make strip`)")
+    return problems
+
+
+def repository_files(root: Path = REPO) -> dict[str, tuple[int, int]]:
+    """Map of every file in the work tree (outside tool caches) to (mtime_ns, size)."""
+    files = {}
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in IGNORED_DIRS]
+        for name in names:
+            path = Path(folder, name)
+            try:
+                stat = path.stat()
+            except FileNotFoundError:  # removed while we walked
+                continue
+            files[str(path.relative_to(root))] = (stat.st_mtime_ns, stat.st_size)
+    return files
+
+
+def changed_files(before: dict, after: dict) -> list[str]:
+    """Files created, modified or deleted between two `repository_files` snapshots."""
+    return sorted(
+        [f"created {p}" for p in after.keys() - before.keys()]
+        + [f"deleted {p}" for p in before.keys() - after.keys()]
+        + [f"modified {p}" for p in before.keys() & after.keys() if before[p] != after[p]]
+    )
+
+
+def tag_check_cells(path: Path) -> bool:
+    """Give check cells the keep_output tag and take it from all others; True if changed."""
+    nb = nbformat.read(path, as_version=4)
+    changed = False
+    for cell in nb.cells:
+        tags = list(cell.metadata.get("tags", []))
+        wanted = is_check_cell(cell)
+        if wanted and KEEP_TAG not in tags:
+            tags.append(KEEP_TAG)
+        elif not wanted and KEEP_TAG in tags:
+            tags.remove(KEEP_TAG)
+        else:
+            continue
+        changed = True
+        if tags:
+            cell.metadata["tags"] = tags
+        else:
+            cell.metadata.pop("tags", None)
+    if changed:
+        nbformat.write(nb, path)
+    return changed
+
+
+def strip(paths: list[Path]) -> None:
+    """Tag check cells, then let nbstripout remove everything else (figures included)."""
+    for path in paths:
+        tag_check_cells(path)
+    nbstripout = Path(sys.executable).with_name("nbstripout")
+    # display_data (figures, widgets) is dropped even from check cells: only text is compared.
+    subprocess.run([str(nbstripout), "--drop-output-type=display_data", *map(str, paths)], check=True)
+    for path in paths:
+        for problem in notebook_problems(path):
+            print(problem, file=sys.stderr)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] != "strip":
+        sys.exit("usage: python tests/notebook_tools.py strip NOTEBOOK [NOTEBOOK ...]")
+    targets = [Path(p) for p in sys.argv[2:]]
+    if targets:
+        strip(targets)
+        print(f"stripped {len(targets)} notebook(s)")
+    else:
+        print("no notebooks to strip")

@@ -1,0 +1,113 @@
+"""Committed notebooks carry no outputs but the checked text; no file is over 2 MB;
+executing a notebook writes nothing into the repository."""
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import notebook_tools
+from notebook_tools import REPO, changed_files, notebook_problems, repository_files
+
+ALL_NOTEBOOKS = sorted(
+    p for folder in ("lectures", "solutions", "assignments") for p in (REPO / folder).rglob("*.ipynb")
+    if ".ipynb_checkpoints" not in p.parts
+)
+
+
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=lambda p: str(p.relative_to(REPO)))
+def test_committed_notebook_has_only_checked_text_outputs(path):
+    assert notebook_problems(path) == []
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "lectures").glob("*.ipynb")), ids=lambda p: p.name)
+def test_lecture_is_numbered_and_opens_with_the_dlcourse_kernel(path):
+    assert re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", path.name), "lectures are named NN_topic.ipynb"
+    assert nbformat.read(path, as_version=4).metadata.get("kernelspec", {}).get("name") == "dlcourse"
+
+
+def _tracked_files():
+    try:
+        listed = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True)
+        return [REPO / f for f in listed.stdout.splitlines()]
+    except (OSError, subprocess.CalledProcessError):
+        return [REPO / f for f in repository_files()]
+
+
+def test_no_committed_file_is_over_2_mb():
+    big = [f"{p.relative_to(REPO)} ({p.stat().st_size:,} bytes)" for p in _tracked_files()
+           if p.is_file() and p.stat().st_size > notebook_tools.MAX_FILE_BYTES]
+    assert big == []
+
+
+# --- the checks themselves must catch what they claim to ---------------------------------
+
+def _notebook(tmp_path, cells):
+    nb = nbformat.v4.new_notebook(cells=cells)
+    path = tmp_path / "example.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def _stream(text):
+    return nbformat.v4.new_output("stream", name="stdout", text=text)
+
+
+def _png():
+    return nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"})
+
+
+def test_notebook_problems_finds_outputs_counts_and_missing_tags(tmp_path):
+    plain = nbformat.v4.new_code_cell("print(1)", outputs=[_stream("1\n")], execution_count=3)
+    check = nbformat.v4.new_code_cell("# NBVAL_CHECK_OUTPUT\nprint(2)", outputs=[_stream("2\n"), _png()])
+    problems = notebook_problems(_notebook(tmp_path, [plain, check]))
+    assert any("cell 0: execution count left in" in p for p in problems)
+    assert any("cell 0: outputs left in" in p for p in problems)
+    assert any("cell 1: check cell lacks the 'keep_output' tag" in p for p in problems)
+    assert any("cell 1: check cell keeps a non-text output (display_data)" in p for p in problems)
+
+
+def test_notebook_problems_reports_unreadable_json(tmp_path):
+    path = tmp_path / "broken.ipynb"
+    path.write_text("{ not json")
+    assert "is not a readable notebook" in notebook_problems(path)[0]
+
+
+def test_strip_keeps_only_the_text_of_check_cells(tmp_path):
+    plain = nbformat.v4.new_code_cell("print(1)", outputs=[_stream("1\n"), _png()], execution_count=1)
+    check = nbformat.v4.new_code_cell("# NBVAL_CHECK_OUTPUT\nprint(2)", outputs=[_stream("2\n"), _png()],
+                                      execution_count=2)
+    path = _notebook(tmp_path, [plain, check])
+    notebook_tools.strip([path])
+    cells = nbformat.read(path, as_version=4).cells
+    assert cells[0].outputs == [] and cells[0].execution_count is None
+    assert [o.text for o in cells[1].outputs] == ["2\n"] and cells[1].execution_count is None
+    assert cells[1].metadata.tags == ["keep_output"]
+    assert notebook_problems(path) == []
+
+
+def test_changed_files_names_created_modified_and_deleted_files():
+    before = {"a": (1, 1), "b": (1, 1)}
+    after = {"a": (2, 1), "c": (1, 1)}
+    assert changed_files(before, after) == ["created c", "deleted b", "modified a"]
+
+
+@pytest.mark.slow
+def test_executing_a_notebook_that_writes_into_the_repository_fails(tmp_path):
+    # A miniature repository with this repository's guard (conftest.py + notebook_tools.py).
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "lectures").mkdir()
+    (tmp_path / "conftest.py").write_text((REPO / "conftest.py").read_text())
+    (tmp_path / "tests" / "notebook_tools.py").write_text((REPO / "tests" / "notebook_tools.py").read_text())
+    cell = nbformat.v4.new_code_cell("open('figure.png', 'w').write('x')")
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), tmp_path / "lectures" / "writer.ipynb")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env", "-p", "no:cacheprovider",
+         "-p", "no:xdist", "lectures/writer.ipynb"],
+        cwd=tmp_path, capture_output=True, text=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    assert result.returncode != 0
+    assert "changed files in the repository while it ran (created lectures/figure.png)" in result.stdout
