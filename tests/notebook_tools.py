@@ -2,8 +2,11 @@
 
 A *check cell* is a code cell whose source contains ``# NBVAL_CHECK_OUTPUT``: nbval
 compares its printed text, so that text is committed. Every other output, and every
-execution count, is stripped. Stripping is done by nbstripout; this module only tags
-the check cells with ``keep_output`` (the tag nbstripout honours) before calling it.
+other execution count, is stripped. nbval skips the comparison of a cell whose count is
+empty ("unrun"), so check cells keep a count: their ordinal among the check cells, which
+does not change from run to run. Stripping is done by nbstripout; this module tags the
+check cells with ``keep_output`` (the tag nbstripout honours) before calling it, and
+numbers them after.
 
 Usage: ``python tests/notebook_tools.py strip NOTEBOOK ...`` (what ``make strip`` runs).
 """
@@ -48,10 +51,12 @@ def notebook_problems(path: Path) -> list[str]:
         if cell.cell_type != "code":
             continue
         where = f"{path.name} cell {index}"
-        if cell.get("execution_count") is not None:
-            problems.append(f"{where}: execution count left in (run `make strip`)")
         tagged = KEEP_TAG in cell.metadata.get("tags", [])
         if is_check_cell(cell):
+            if cell.get("execution_count") is None:
+                problems.append(f"{where}: check cell has no execution count, so nbval would skip it (run `make strip`)")
+            if not cell.outputs:
+                problems.append(f"{where}: check cell has no saved output to compare (run it, then `make strip`)")
             if not tagged:
                 problems.append(f"{where}: check cell lacks the '{KEEP_TAG}' tag (run `make strip`)")
             for output in cell.outputs:
@@ -64,6 +69,8 @@ def notebook_problems(path: Path) -> list[str]:
                 if output.get("name") == "stderr":
                     problems.append(f"{where}: check cell prints to stderr (warnings or progress bars)")
         else:
+            if cell.get("execution_count") is not None:
+                problems.append(f"{where}: execution count left in (run `make strip`)")
             if tagged:
                 problems.append(f"{where}: '{KEEP_TAG}' tag on a cell that is not a check cell")
             if cell.outputs:
@@ -118,13 +125,25 @@ def tag_check_cells(path: Path) -> bool:
     return changed
 
 
+def number_check_cells(path: Path) -> None:
+    """Give check cells the counts 1, 2, ... (nbval compares only cells with a count)."""
+    nb = nbformat.read(path, as_version=4)
+    checks = [cell for cell in nb.cells if is_check_cell(cell)]
+    if any(cell.execution_count != number for number, cell in enumerate(checks, start=1)):
+        for number, cell in enumerate(checks, start=1):
+            cell.execution_count = number
+        nbformat.write(nb, path)
+
+
 def strip(paths: list[Path]) -> None:
-    """Tag check cells, then let nbstripout remove everything else (figures included)."""
+    """Tag check cells, let nbstripout remove everything else (figures included), number the checks."""
     for path in paths:
         tag_check_cells(path)
     nbstripout = Path(sys.executable).with_name("nbstripout")
     # display_data (figures, widgets) is dropped even from check cells: only text is compared.
     subprocess.run([str(nbstripout), "--drop-output-type=display_data", *map(str, paths)], check=True)
+    for path in paths:
+        number_check_cells(path)
     for path in paths:
         for problem in notebook_problems(path):
             print(problem, file=sys.stderr)

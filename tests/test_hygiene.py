@@ -63,11 +63,14 @@ def _png():
 def test_notebook_problems_finds_outputs_counts_and_missing_tags(tmp_path):
     plain = nbformat.v4.new_code_cell("print(1)", outputs=[_stream("1\n")], execution_count=3)
     check = nbformat.v4.new_code_cell("# NBVAL_CHECK_OUTPUT\nprint(2)", outputs=[_stream("2\n"), _png()])
-    problems = notebook_problems(_notebook(tmp_path, [plain, check]))
+    unrun = nbformat.v4.new_code_cell("# NBVAL_CHECK_OUTPUT\nprint(3)", metadata={"tags": ["keep_output"]})
+    problems = notebook_problems(_notebook(tmp_path, [plain, check, unrun]))
     assert any("cell 0: execution count left in" in p for p in problems)
     assert any("cell 0: outputs left in" in p for p in problems)
     assert any("cell 1: check cell lacks the 'keep_output' tag" in p for p in problems)
     assert any("cell 1: check cell keeps a non-text output (display_data)" in p for p in problems)
+    assert any("cell 2: check cell has no execution count, so nbval would skip it" in p for p in problems)
+    assert any("cell 2: check cell has no saved output to compare" in p for p in problems)
 
 
 def test_notebook_problems_reports_unreadable_json(tmp_path):
@@ -84,7 +87,7 @@ def test_strip_keeps_only_the_text_of_check_cells(tmp_path):
     notebook_tools.strip([path])
     cells = nbformat.read(path, as_version=4).cells
     assert cells[0].outputs == [] and cells[0].execution_count is None
-    assert [o.text for o in cells[1].outputs] == ["2\n"] and cells[1].execution_count is None
+    assert [o.text for o in cells[1].outputs] == ["2\n"] and cells[1].execution_count == 1
     assert cells[1].metadata.tags == ["keep_output"]
     assert notebook_problems(path) == []
 

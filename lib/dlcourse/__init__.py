@@ -5,7 +5,10 @@ stays fast and does not pull in torch, keras or matplotlib:
 
 - ``dlcourse.datasets``  offline toy and real data (XOR, spiral, MNIST-5k, ...)
 - ``dlcourse.plotting``  decision boundaries, live training curves, image grids
-- ``dlcourse.nn``        NumPy reference implementations (perceptron, ...)
+- ``dlcourse.nn``        NumPy reference implementations (perceptron, activations, ...)
+- ``dlcourse.checks``    student-facing test helpers (check_close, check_gradient, forbid_reference)
+
+The instructor's side, ``dlcourse.grading``, is imported explicitly (it needs nbgrader).
 
 Top-level helpers: ``seed_everything``, ``report``, ``device``, ``progress``, ``set_progress``.
 """
@@ -22,7 +25,7 @@ from .report import report  # noqa: E402
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("datasets", "plotting", "nn")
+_SUBMODULES = ("datasets", "plotting", "nn", "checks")
 
 __all__ = ["seed_everything", "report", "device", "progress", "set_progress", *_SUBMODULES]
 

@@ -1,0 +1,49 @@
+"""nbgrader configuration of the dlcourse course (nbgrader 0.9).
+
+The course root is the repository: instructor sources live in solutions/, the
+releases students get in assignments/, and everything a grading run produces
+(submitted/, autograded/, feedback/, the gradebook) in course/, which git ignores.
+Run nbgrader (or the `dlcourse` command, which reads this file) from course/.
+
+The gradebook is SQLite in course/gradebook.db unless DLCOURSE_DB_URL names another
+SQLAlchemy URL, e.g. postgresql://grader:secret@localhost/dlcourse.
+"""
+import os
+from pathlib import Path
+
+COURSE = Path(__file__).resolve().parent
+REPO = COURSE.parent
+
+c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
+
+c.CourseDirectory.course_id = "dlcourse"
+c.CourseDirectory.root = str(REPO)
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "assignments"
+c.CourseDirectory.submitted_directory = "course/submitted"
+c.CourseDirectory.autograded_directory = "course/autograded"
+c.CourseDirectory.feedback_directory = "course/feedback"
+c.CourseDirectory.solution_directory = "course/released_solutions"
+c.CourseDirectory.db_url = os.environ.get("DLCOURSE_DB_URL") or f"sqlite:///{COURSE / 'gradebook.db'}"
+
+# Students get a stub that names the function to implement:
+#   raise NotImplementedError("Implement sigmoid(z) as its docstring describes, then run ...")
+from dlcourse.grading.stubs import NamedClearSolutions  # noqa: E402
+from nbgrader.converters import GenerateAssignment  # noqa: E402
+
+c.GenerateAssignment.preprocessors = [
+    NamedClearSolutions if p.__name__ == "ClearSolutions" else p for p in GenerateAssignment.class_traits()["preprocessors"].default()
+]
+
+# Every notebook runs on the course kernel; one cell may take at most a minute, after which
+# it is interrupted (that part scores 0) and the rest of the notebook still runs.
+c.ExecutePreprocessor.kernel_name = "dlcourse"
+c.Execute.timeout = 60
+c.Execute.interrupt_on_timeout = True
+
+# Any stderr output zeroes a test cell; library warnings must not cost students points.
+c.IgnorePattern.enabled = True
+c.IgnorePattern.pattern = r"(Deprecation|Future|User|Runtime)Warning"
+
+# A student who deletes a test cell gets it back (scored as written by the instructor).
+c.OverwriteCells.add_missing_cells = True

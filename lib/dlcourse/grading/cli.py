@@ -1,0 +1,173 @@
+"""`dlcourse`: the instructor's command line, on top of nbgrader's Python API.
+
+    dlcourse list                       assignments, their graded parts and points
+    dlcourse release A | --all          check the source passes its own tests, regenerate assignments/A
+    dlcourse collect A PATH             import a folder or zip of notebooks named by student id
+    dlcourse autograde A [--jobs N]     grade every collected submission, N at a time
+    dlcourse feedback A                 write feedback HTML for every graded submission
+    dlcourse grades [--csv PATH]        scores per student per assignment
+    dlcourse check [A ...]              drift, round trip, mutants and bad submissions (what CI runs)
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .course import Course, CourseError
+
+
+def _print_table(rows: list[list[str]], header: list[str]) -> None:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, ["-" * w for w in widths], *rows]:
+        print("  ".join(str(v).ljust(w) for v, w in zip(row, widths)).rstrip())
+
+
+def cmd_list(course: Course, args) -> int:
+    assignments = course.assignments()
+    if not assignments:
+        print("No assignments yet: add solutions/<id>/<id>.ipynb (see course/README.md).")
+        return 0
+    for a in assignments:
+        print(f"{a.name}  ({a.max_score:g} points)")
+        for part in a.parts:
+            print(f"    {part.grade_id:<32} {part.points:g}")
+    return 0
+
+
+def cmd_release(course: Course, args) -> int:
+    from .release import release
+
+    names = [a.name for a in course.assignments()] if args.all else [args.assignment]
+    if not names or names == [None]:
+        raise CourseError("Name an assignment to release, or pass --all.")
+    failed = 0
+    for name in names:
+        problems = release(course, name)
+        if problems:
+            failed += 1
+            print(f"{name}: not released")
+            for problem in problems:
+                print(f"    {problem}")
+        else:
+            print(f"{name}: released to {course.release_dir.name}/{name}/")
+    return 1 if failed else 0
+
+
+def cmd_collect(course: Course, args) -> int:
+    from .submissions import collect
+
+    submissions, skipped = collect(course, args.assignment, Path(args.path))
+    print(f"collected {len(submissions)} submission(s) of {args.assignment}")
+    for s in submissions:
+        for note in s.notes:
+            print(f"    {s.student}: {note}")
+    for line in skipped:
+        print(f"    skipped {line}")
+    return 0
+
+
+def cmd_autograde(course: Course, args) -> int:
+    from .autograde import autograde
+
+    outcomes = autograde(course, args.assignment, jobs=args.jobs)
+    rows = [[o.student, f"{o.score:g}/{o.max_score:g}" if o.graded else "not graded", "; ".join(o.notes)]
+            for o in outcomes]
+    _print_table(rows, ["student", "score", "notes"])
+    graded = sum(o.graded for o in outcomes)
+    print(f"graded {graded} of {len(outcomes)} submission(s)")
+    return 0 if graded == len(outcomes) else 1
+
+
+def cmd_feedback(course: Course, args) -> int:
+    from .feedback import feedback
+
+    written, failures = feedback(course, args.assignment)
+    print(f"feedback written for {written} student(s) in {course.feedback_dir}")
+    for line in failures:
+        print(f"    {line}")
+    return 1 if failures else 0
+
+
+def cmd_grades(course: Course, args) -> int:
+    from .feedback import grade_rows, export_csv
+
+    rows = grade_rows(course)
+    if not rows:
+        print("No grades yet: collect and autograde an assignment first.")
+    else:
+        _print_table([[r["student"], r["assignment"], f"{r['score']:g}", f"{r['max_score']:g}"] for r in rows],
+                     ["student", "assignment", "score", "max"])
+    if args.csv:
+        export_csv(course, Path(args.csv))
+        print(f"wrote {args.csv}")
+    return 0
+
+
+def cmd_check(course: Course, args) -> int:
+    from .verify import check
+
+    names = args.assignments or [a.name for a in course.assignments()]
+    mutants = Path(args.mutants) if args.mutants else course.root / "tests" / "mutants"
+    failed = False
+    for assignment, drift_problems, verdicts in check(course, names, mutants, jobs=args.jobs):
+        print(f"{assignment.name}: drift {'FAIL' if drift_problems else 'ok'}")
+        for problem in drift_problems:
+            print(f"    {problem}")
+        rows = [[v.expectation.student, f"{v.outcome.score:g}/{assignment.max_score:g}" if v.outcome.graded
+                 else "not graded", "ok" if v.ok else "FAIL: " + "; ".join(v.problems)] for v in verdicts]
+        _print_table(rows, ["submission", "score", "verdict"])
+        failed |= bool(drift_problems) or not all(v.ok for v in verdicts)
+    return 1 if failed else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dlcourse", description="Run the dlcourse nbgrader course.")
+    parser.add_argument("--course", help="the course folder holding nbgrader_config.py (default: found from here)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("list", help="assignments with their graded parts and points").set_defaults(run=cmd_list)
+    p = commands.add_parser("release", help="validate the source and regenerate the student release")
+    p.add_argument("assignment", nargs="?")
+    p.add_argument("--all", action="store_true", help="every assignment")
+    p.set_defaults(run=cmd_release)
+    p = commands.add_parser("collect", help="import a folder or zip of notebooks named by student id")
+    p.add_argument("assignment")
+    p.add_argument("path")
+    p.set_defaults(run=cmd_collect)
+    p = commands.add_parser("autograde", help="grade every collected submission")
+    p.add_argument("assignment")
+    p.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: core count)")
+    p.set_defaults(run=cmd_autograde)
+    p = commands.add_parser("feedback", help="feedback HTML for every graded submission")
+    p.add_argument("assignment")
+    p.set_defaults(run=cmd_feedback)
+    p = commands.add_parser("grades", help="scores per student per assignment")
+    p.add_argument("--csv", help="also write nbgrader's CSV export here")
+    p.set_defaults(run=cmd_grades)
+    p = commands.add_parser("check", help="prove every grader: drift, round trip, mutants, bad submissions")
+    p.add_argument("assignments", nargs="*")
+    p.add_argument("--jobs", type=int, default=None)
+    p.add_argument("--mutants", help="folder of mutants (default: tests/mutants)")
+    p.set_defaults(run=cmd_check)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command in ("autograde", "check") and args.jobs is not None and args.jobs < 1:
+        print("dlcourse: error: --jobs must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        course = Course(Path(args.course) if args.course else None)
+        # nbgrader resolves some paths from the working directory and runs `alembic` from PATH.
+        os.chdir(course.course_dir)
+        os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+        return args.run(course, args)
+    except CourseError as error:
+        print(f"dlcourse: error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

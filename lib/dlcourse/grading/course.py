@@ -1,0 +1,140 @@
+"""The course on disk: where it is, its nbgrader configuration, its assignments and their points.
+
+An assignment is a folder ``solutions/<id>/`` holding the nbgrader source notebook
+``<id>.ipynb``; its graded parts are the autograded test cells (``grade_id`` and points).
+"""
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+CONFIG_NAME = "nbgrader_config.py"
+
+
+class CourseError(Exception):
+    """A problem an instructor can fix; the message says what and how."""
+
+
+@dataclass(frozen=True)
+class Part:
+    """One autograded test cell: its grade_id and the points it is worth."""
+
+    grade_id: str
+    points: float
+
+
+@dataclass(frozen=True)
+class Assignment:
+    name: str
+    source: Path  # solutions/<name>/<name>.ipynb
+    parts: tuple[Part, ...]
+
+    @property
+    def notebook(self) -> str:
+        return self.source.stem
+
+    @property
+    def max_score(self) -> float:
+        return sum(p.points for p in self.parts)
+
+
+def find_course_dir(start: Path | None = None) -> Path:
+    """The folder holding nbgrader_config.py: $DLCOURSE_COURSE_DIR, else course/ found upward from start."""
+    if os.environ.get("DLCOURSE_COURSE_DIR"):
+        folder = Path(os.environ["DLCOURSE_COURSE_DIR"]).resolve()
+        if not (folder / CONFIG_NAME).is_file():
+            raise CourseError(f"DLCOURSE_COURSE_DIR is {folder}, which has no {CONFIG_NAME}; point it at the course/ folder.")
+        return folder
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        for candidate in (folder, folder / "course"):
+            if (candidate / CONFIG_NAME).is_file():
+                return candidate
+    raise CourseError(
+        f"No course found from {here}: run dlcourse inside the course repository "
+        f"(it looks for course/{CONFIG_NAME}) or set DLCOURSE_COURSE_DIR."
+    )
+
+
+class Course:
+    """A course directory and its nbgrader configuration."""
+
+    def __init__(self, course_dir: Path | None = None, db_url: str | None = None):
+        self.course_dir = Path(course_dir).resolve() if course_dir else find_course_dir()
+        from traitlets.config.loader import PyFileConfigLoader
+
+        self.config = PyFileConfigLoader(CONFIG_NAME, path=str(self.course_dir)).load_config()
+        directory = self.config.CourseDirectory
+        if db_url:
+            directory.db_url = db_url
+        self.root = Path(directory.root)
+        self.source_dir = self.root / directory.source_directory
+        self.release_dir = self.root / directory.release_directory
+        self.submitted_dir = self.root / directory.submitted_directory
+        self.autograded_dir = self.root / directory.autograded_directory
+        self.feedback_dir = self.root / directory.feedback_directory
+        self.db_url = directory.db_url
+
+    # --- assignments -------------------------------------------------------------------
+    def assignments(self) -> list[Assignment]:
+        found = []
+        for folder in sorted(p for p in self.source_dir.iterdir() if p.is_dir()) if self.source_dir.is_dir() else []:
+            source = folder / f"{folder.name}.ipynb"
+            if source.is_file():
+                found.append(Assignment(folder.name, source, _graded_parts(source)))
+        return found
+
+    def assignment(self, name: str) -> Assignment:
+        known = {a.name: a for a in self.assignments()}
+        if name not in known:
+            listed = ", ".join(known) or "none yet (add solutions/<id>/<id>.ipynb)"
+            raise CourseError(f"There is no assignment {name!r}; the course has: {listed}.")
+        return known[name]
+
+    # --- nbgrader ----------------------------------------------------------------------
+    def api(self, db_url: str | None = None, **directories):
+        """An NbGraderAPI on this course, optionally on another gradebook or folders
+        (``release_directory=...`` and the other CourseDirectory settings)."""
+        from nbgrader.apps import NbGraderAPI
+        from nbgrader.coursedir import CourseDirectory
+        from traitlets.config import Config
+
+        config = Config(self.config)
+        if db_url:
+            config.CourseDirectory.db_url = db_url
+        for name, value in directories.items():
+            setattr(config.CourseDirectory, name, value)
+        coursedir = CourseDirectory(config=config)
+        # The API probes nbgrader's exchange (used only on JupyterHub) and logs a CRITICAL
+        # line when it is absent; grading a local course does not need it.
+        quiet = _DropExchangeWarning()
+        logger = logging.getLogger("traitlets")
+        logger.addFilter(quiet)
+        try:
+            return NbGraderAPI(coursedir=coursedir, config=config)
+        finally:
+            logger.removeFilter(quiet)
+
+    def gradebook(self, db_url: str | None = None):
+        from nbgrader.api import Gradebook
+
+        return Gradebook(db_url or self.db_url, course_id=self.config.CourseDirectory.course_id)
+
+
+class _DropExchangeWarning(logging.Filter):
+    def filter(self, record):
+        return "Unwritable directory" not in record.getMessage()
+
+
+def _graded_parts(source: Path) -> tuple[Part, ...]:
+    nb = nbformat.read(source, as_version=4)
+    parts = []
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade"):
+            parts.append(Part(meta["grade_id"], float(meta.get("points", 0))))
+    return tuple(parts)

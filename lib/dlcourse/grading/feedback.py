@@ -1,0 +1,42 @@
+"""Feedback for students and grades for the instructor, from the gradebook."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .course import Course, CourseError
+
+
+def feedback(course: Course, assignment: str) -> tuple[int, list[str]]:
+    """Write feedback HTML for each autograded student; (how many written, one line per failure)."""
+    course.assignment(assignment)
+    folder = course.autograded_dir
+    students = sorted(p.name for p in folder.iterdir() if (p / assignment).is_dir()) if folder.is_dir() else []
+    if not students:
+        raise CourseError(f"No autograded submissions of {assignment}; run `dlcourse autograde {assignment}` first.")
+    api = course.api()
+    failures = []
+    for student in students:
+        result = api.generate_feedback(assignment, student, force=True)
+        if not result["success"]:
+            lines = (result.get("error") or result.get("log") or "").strip().splitlines()
+            failures.append(f"{student}: no feedback written ({lines[-1] if lines else 'no reason given'})")
+    return len(students) - len(failures), failures
+
+
+def grade_rows(course: Course) -> list[dict]:
+    """One row per student per assignment they submitted: score and maximum."""
+    rows = []
+    with course.gradebook() as gradebook:
+        for assignment in gradebook.assignments:
+            for submission in assignment.submissions:
+                rows.append({"student": submission.student.id, "assignment": assignment.name,
+                             "score": submission.score, "max_score": submission.max_score})
+    return sorted(rows, key=lambda r: (r["student"], r["assignment"]))
+
+
+def export_csv(course: Course, path: Path) -> None:
+    """nbgrader's CSV export (assignment, duedate, timestamp, student_id, ..., score, max_score)."""
+    from nbgrader.plugins.export import CsvExportPlugin
+
+    with course.gradebook() as gradebook:
+        CsvExportPlugin(to=str(path)).export(gradebook)

@@ -1,0 +1,276 @@
+"""Proof that an assignment's grader works, run by `dlcourse check` and by `make test`.
+
+For each assignment, in a temporary copy of the course:
+
+- drift: regenerating the release from solutions/ gives the committed assignments/ notebook;
+- round trip: the solution scores full marks, the untouched release scores zero, and every
+  mutant in tests/mutants/<assignment>/ (one plausible student mistake each, written as a
+  replacement of one solution function) scores less, losing points on that function's test;
+- bad submissions: an infinite loop, an edited locked cell, a deleted cell, a notebook that
+  raises at the top, a kernel that dies, and invalid JSON are each graded as far as possible
+  and reported in one line, while the rest of the class is graded.
+"""
+from __future__ import annotations
+
+import ast
+import contextlib
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from .autograde import Outcome, autograde, part_scores
+from .course import Assignment, Course
+from .submissions import collect
+
+# A bad submission's infinite loop is cut off after this many seconds in the check
+# (the real course allows a minute per cell).
+CHECK_CELL_TIMEOUT = 8
+
+
+@dataclass
+class Expectation:
+    """One submission the check grades, and what its grade must be."""
+
+    student: str
+    kind: str  # solution, release, mutant, bad
+    description: str
+    notebook: str  # the notebook's JSON text
+    broken_part: str | None = None  # mutants: the test cell that must lose points
+    expect_note: str | None = None  # bad submissions: text the instructor's note must contain
+
+
+@dataclass
+class Verdict:
+    expectation: Expectation
+    outcome: Outcome
+    parts: dict[str, float] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@contextlib.contextmanager
+def temporary_course(course: Course):
+    """A throw-away copy of the course (config, solutions, releases) with its own SQLite gradebook."""
+    with tempfile.TemporaryDirectory(prefix="dlcourse-check-") as scratch:
+        root = Path(scratch)
+        shutil.copytree(course.source_dir, root / course.source_dir.relative_to(course.root))
+        if course.release_dir.is_dir():
+            shutil.copytree(course.release_dir, root / course.release_dir.relative_to(course.root))
+        copy_dir = root / course.course_dir.relative_to(course.root)
+        copy_dir.mkdir(parents=True, exist_ok=True)
+        config = (course.course_dir / "nbgrader_config.py").read_text()
+        config += f"\n# dlcourse check: cut infinite loops short\nc.Execute.timeout = {CHECK_CELL_TIMEOUT}\n"
+        (copy_dir / "nbgrader_config.py").write_text(config)
+        yield Course(copy_dir, db_url=f"sqlite:///{copy_dir / 'gradebook.db'}")
+
+
+def _normalised(nb) -> list:
+    """What must not drift: each cell's type, source and nbgrader metadata, and the kernel."""
+    cells = [(c.cell_type, c.source, c.metadata.get("nbgrader", {})) for c in nb.cells]
+    return [nb.metadata.get("kernelspec", {}).get("name"), *cells]
+
+
+def drift(course: Course, assignment: Assignment) -> list[str]:
+    """Differences between the committed release and one regenerated from the source."""
+    committed = course.release_dir / assignment.name / f"{assignment.notebook}.ipynb"
+    if not committed.is_file():
+        return [f"{assignment.name}: no committed release; run `dlcourse release {assignment.name}`"]
+    with tempfile.TemporaryDirectory() as scratch:
+        result = course.api(release_directory=scratch, db_url=f"sqlite:///{Path(scratch) / 'drift.db'}") \
+            .generate_assignment(assignment.name, force=True, create=True)
+        if not result["success"]:
+            return [f"{assignment.name}: nbgrader could not generate the release: {(result.get('error') or '').strip()[-300:]}"]
+        fresh = nbformat.read(Path(scratch) / assignment.name / f"{assignment.notebook}.ipynb", as_version=4)
+    old, new = _normalised(nbformat.read(committed, as_version=4)), _normalised(fresh)
+    if old == new:
+        return []
+    if len(old) != len(new):
+        return [f"{assignment.name}: the committed release has {len(old) - 1} cells, a fresh one {len(new) - 1}; "
+                f"run `dlcourse release {assignment.name}`"]
+    index = next(i for i, (a, b) in enumerate(zip(old, new)) if a != b)
+    where = "the kernelspec" if index == 0 else f"cell {index - 1}"
+    return [f"{assignment.name}: the committed release differs from a fresh one at {where}; "
+            f"run `dlcourse release {assignment.name}`"]
+
+
+def replace_function(solution: dict, mutant_source: str) -> tuple[dict, str]:
+    """The solution notebook with one solution cell replaced by a mutant; also the function's name."""
+    tree = ast.parse(mutant_source)
+    names = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
+    if len(names) != 1:
+        raise ValueError(f"a mutant defines exactly one function; this one defines {names or 'none'}")
+    nb = json.loads(json.dumps(solution))
+    for cell in nb["cells"]:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == names[0]:
+            cell["source"] = mutant_source
+            return nb, names[0]
+    raise ValueError(f"the solution has no cell with grade_id {names[0]!r} for this mutant to replace")
+
+
+def mutant_files(mutants_root: Path, assignment: Assignment) -> list[Path]:
+    folder = mutants_root / assignment.name
+    return sorted(folder.glob("*.py")) if folder.is_dir() else []
+
+
+def _first_line(path: Path) -> str:
+    doc = ast.get_docstring(ast.parse(path.read_text())) or path.stem
+    return doc.strip().splitlines()[0]
+
+
+BAD_SUBMISSIONS = ("bad-infinite-loop", "bad-edited-test", "bad-deleted-cell", "bad-raises-at-top",
+                   "bad-kernel-dies", "bad-invalid-json")
+
+
+def submission_names(assignment: Assignment, mutants_root: Path) -> list[str]:
+    """The student ids the round trip grades, in order, without building the notebooks."""
+    mutants = [f"mutant-{p.stem}" for p in mutant_files(mutants_root, assignment)]
+    return ["solution", "release", *mutants, *BAD_SUBMISSIONS]
+
+
+def convention_problems(assignment: Assignment, mutants_root: Path) -> list[str]:
+    """Where the source breaks the conventions of course/README.md, one sentence each."""
+    nb = nbformat.read(assignment.source, as_version=4)
+    problems = []
+    cells = [c.metadata.get("nbgrader", {}) for c in nb.cells]
+    for index, meta in enumerate(cells):
+        if meta.get("solution") and nb.cells[index].cell_type == "code":
+            following = cells[index + 1] if index + 1 < len(cells) else {}
+            if not (following.get("grade") and following.get("grade_id") == f"test_{meta['grade_id']}"):
+                problems.append(f"solution cell {meta['grade_id']} is not followed by its test cell test_{meta['grade_id']}")
+    mutated = set()
+    for path in mutant_files(mutants_root, assignment):
+        tree = ast.parse(path.read_text())
+        mutated |= {f"test_{n.name}" for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+        if not ast.get_docstring(tree):
+            problems.append(f"mutant {path.name} has no docstring naming the mistake")
+    untested = [p.grade_id for p in assignment.parts if p.grade_id not in mutated]
+    if untested:
+        problems.append(f"no mutant breaks the function of {', '.join(untested)}")
+    if len(mutant_files(mutants_root, assignment)) < 3:
+        problems.append("fewer than three mutants")
+    return problems
+
+
+def _bad_submissions(solution: dict, assignment: Assignment) -> list[Expectation]:
+    """Damaged copies of the solution, each with what the instructor must be told."""
+    def copy():
+        return json.loads(json.dumps(solution))
+
+    cells = solution["cells"]
+    solution_cells = [i for i, c in enumerate(cells) if c["metadata"].get("nbgrader", {}).get("solution")]
+    test_cells = [i for i, c in enumerate(cells) if c["metadata"].get("nbgrader", {}).get("grade")]
+    first_solution = solution_cells[0]
+    looped_part = next(cells[i]["metadata"]["nbgrader"]["grade_id"] for i in test_cells if i > first_solution)
+    last_test = test_cells[-1]
+    bad = []
+
+    nb = copy()
+    nb["cells"][first_solution]["source"] = "".join(nb["cells"][first_solution]["source"]) + "\nwhile True:\n    pass\n"
+    bad.append(Expectation("bad-infinite-loop", "bad", "an infinite loop in the first solution cell",
+                           json.dumps(nb), broken_part=looped_part, expect_note="time limit"))
+
+    nb = copy()
+    edited = nb["cells"][test_cells[0]]
+    edited["source"] = "# the student replaced the tests\npass\n"
+    bad.append(Expectation("bad-edited-test", "bad", "a locked test cell edited to `pass`",
+                           json.dumps(nb), expect_note="was edited"))
+
+    nb = copy()
+    del nb["cells"][last_test]
+    bad.append(Expectation("bad-deleted-cell", "bad", "a locked test cell deleted",
+                           json.dumps(nb), expect_note="was deleted"))
+
+    nb = copy()
+    nb["cells"].insert(0, nbformat.v4.new_code_cell("raise RuntimeError('left over from debugging')"))
+    bad.append(Expectation("bad-raises-at-top", "bad", "a cell that raises before everything else", json.dumps(nb)))
+
+    nb = copy()
+    nb["cells"].insert(last_test, nbformat.v4.new_code_cell("import os\nos._exit(1)"))
+    dead_part = cells[last_test]["metadata"]["nbgrader"]["grade_id"]
+    bad.append(Expectation("bad-kernel-dies", "bad", "a cell that kills the kernel before the last test",
+                           json.dumps(nb), broken_part=dead_part, expect_note="kernel died"))
+
+    bad.append(Expectation("bad-invalid-json", "bad", "a file that is not JSON",
+                           '{"cells": [ this is not json', expect_note="not valid JSON"))
+    return bad
+
+
+def expectations(course: Course, assignment: Assignment, mutants_root: Path) -> list[Expectation]:
+    solution = json.loads(assignment.source.read_text())
+    release = (course.release_dir / assignment.name / f"{assignment.notebook}.ipynb").read_text()
+    found = [Expectation("solution", "solution", "the instructor's solution", json.dumps(solution)),
+             Expectation("release", "release", "the untouched release", release)]
+    for path in mutant_files(mutants_root, assignment):
+        nb, function = replace_function(solution, path.read_text())
+        found.append(Expectation(f"mutant-{path.stem}", "mutant", _first_line(path), json.dumps(nb),
+                                 broken_part=f"test_{function}"))
+    return found + _bad_submissions(solution, assignment)
+
+
+def _judge(e: Expectation, outcome: Outcome, parts: dict[str, float], assignment: Assignment) -> list[str]:
+    points = {p.grade_id: p.points for p in assignment.parts}
+    notes = " ".join(outcome.notes)
+    problems = []
+    if e.expect_note and e.expect_note not in notes:
+        problems.append(f"the instructor was not told ({e.expect_note!r} missing from: {notes or 'no notes'})")
+    if e.student == "bad-invalid-json":
+        if outcome.graded:
+            problems.append("an unreadable notebook was graded")
+        return problems
+    if not outcome.graded:
+        return problems + [f"not graded: {notes}"]
+    full = assignment.max_score
+    if e.kind == "solution" and outcome.score != full:
+        lost = {k: v for k, v in parts.items() if v < points.get(k, 0)}
+        problems.append(f"scored {outcome.score:g} of {full:g}; parts below full marks: {lost}")
+    elif e.kind == "release" and outcome.score != 0:
+        problems.append(f"the untouched release scored {outcome.score:g}; its tests must fail on the stubs")
+    elif e.kind == "mutant":
+        if outcome.score >= full:
+            problems.append(f"the mutant scored full marks ({outcome.score:g}); no test caught it")
+        elif parts.get(e.broken_part, 0) >= points.get(e.broken_part, 0):
+            problems.append(f"the mutant lost points elsewhere ({outcome.score:g}/{full:g}) but {e.broken_part} "
+                            "still gave full marks")
+    elif e.kind == "bad":
+        if e.broken_part:
+            if parts.get(e.broken_part, 0) != 0:
+                problems.append(f"{e.broken_part} should score 0, scored {parts.get(e.broken_part)}")
+            if outcome.score <= 0:
+                problems.append("nothing else was graded")
+        elif outcome.score != full:
+            problems.append(f"scored {outcome.score:g} of {full:g}; the damage should have been repaired")
+    return problems
+
+
+def round_trip(course: Course, assignment: Assignment, mutants_root: Path, jobs: int | None = None) -> list[Verdict]:
+    """Grade the solution, the release, every mutant and every bad submission in one class."""
+    with tempfile.TemporaryDirectory() as scratch:
+        inbox = Path(scratch)
+        cases = expectations(course, assignment, mutants_root)
+        for e in cases:
+            (inbox / f"{e.student}.ipynb").write_text(e.notebook)
+        collect(course, assignment.name, inbox)
+    outcomes = {o.student: o for o in autograde(course, assignment.name, jobs=jobs)}
+    verdicts = []
+    for e in cases:
+        outcome = outcomes[e.student]
+        parts = part_scores(course, assignment.name, e.student) if outcome.graded else {}
+        verdicts.append(Verdict(e, outcome, parts, _judge(e, outcome, parts, assignment)))
+    return verdicts
+
+
+def check(course: Course, assignment_names: list[str], mutants_root: Path, jobs: int | None = None):
+    """Drift and round trip for each assignment; yields (assignment, drift problems, verdicts)."""
+    for name in assignment_names:
+        assignment = course.assignment(name)
+        problems = drift(course, assignment)
+        with temporary_course(course) as scratch_course:
+            verdicts = round_trip(scratch_course, scratch_course.assignment(name), mutants_root, jobs=jobs)
+        yield assignment, problems, verdicts

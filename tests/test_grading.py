@@ -1,0 +1,197 @@
+"""The `dlcourse` instructor CLI on a tiny course built in a temporary folder."""
+import csv
+import json
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from dlcourse.grading import Course, CourseError
+from dlcourse.grading import autograde as autograde_module
+from dlcourse.grading.autograde import autograde, part_scores
+from dlcourse.grading.cli import main
+from dlcourse.grading.submissions import collect
+
+REPO = Path(__file__).resolve().parent.parent
+ASSIGNMENT = "t01_double"
+pytestmark = pytest.mark.slow  # runs nbgrader and kernels
+
+
+def _meta(grade_id, **kwargs):
+    base = {"grade": False, "grade_id": grade_id, "locked": False, "schema_version": 3, "solution": False, "task": False}
+    return {"nbgrader": {**base, **kwargs}}
+
+
+def _source_notebook():
+    cells = [
+        nbformat.v4.new_markdown_cell("# t01: doubling\n\n| part | points |\n|---|---|\n| double | 2 |\n| halve | 1 |",
+                                      metadata=_meta("header", locked=True)),
+        nbformat.v4.new_code_cell("from dlcourse import checks", metadata=_meta("setup", locked=True)),
+        nbformat.v4.new_code_cell('def double(x):\n    """Return 2 x."""\n    ### BEGIN SOLUTION\n    return 2 * x\n'
+                                  "    ### END SOLUTION", metadata=_meta("double", solution=True)),
+        nbformat.v4.new_code_cell('checks.check_equal(double(2), 4, "double(2)")\n### BEGIN HIDDEN TESTS\n'
+                                  'checks.check_equal(double(-3), -6, "double(-3)")\n### END HIDDEN TESTS',
+                                  metadata=_meta("test_double", grade=True, locked=True, points=2)),
+        nbformat.v4.new_code_cell('def halve(x):\n    """Return x / 2."""\n    ### BEGIN SOLUTION\n    return x / 2\n'
+                                  "    ### END SOLUTION", metadata=_meta("halve", solution=True)),
+        nbformat.v4.new_code_cell('checks.check_close(halve(3), 1.5, "halve(3)")',
+                                  metadata=_meta("test_halve", grade=True, locked=True, points=1)),
+    ]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "dlcourse", "display_name": "Python 3 (dlcourse)", "language": "python"}
+    return nb
+
+
+@pytest.fixture
+def course(tmp_path, monkeypatch):
+    """A course like the repository's: course/nbgrader_config.py, solutions/, assignments/."""
+    monkeypatch.delenv("DLCOURSE_DB_URL", raising=False)
+    (tmp_path / "course").mkdir()
+    (tmp_path / "course" / "nbgrader_config.py").write_text((REPO / "course" / "nbgrader_config.py").read_text())
+    source = tmp_path / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    source.parent.mkdir(parents=True)
+    nbformat.write(_source_notebook(), source)
+    monkeypatch.chdir(tmp_path / "course")
+    return Course(tmp_path / "course")
+
+
+def _student_copy(course, edit=None):
+    nb = nbformat.read(course.release_dir / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    solution = nbformat.read(course.source_dir / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    for mine, theirs in zip(nb.cells, solution.cells):
+        if mine.metadata["nbgrader"].get("solution"):
+            mine.source = "\n".join(line for line in theirs.source.split("\n") if "### " not in line)
+    if edit:
+        edit(nb)
+    return nb
+
+
+@pytest.fixture
+def released(course, capsys):
+    assert main(["release", ASSIGNMENT]) == 0
+    capsys.readouterr()
+    return course
+
+
+def test_list_shows_parts_and_points(course, capsys):
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert "t01_double  (3 points)" in out and "test_double" in out and "test_halve" in out
+
+
+def test_unknown_assignment_is_named_with_the_ones_that_exist(course, capsys):
+    assert main(["release", "t99"]) == 2
+    assert "There is no assignment 't99'; the course has: t01_double." in capsys.readouterr().err
+
+
+def test_release_writes_stubs_that_name_the_function(released):
+    release = nbformat.read(released.release_dir / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    sources = "\n".join(c.source for c in release.cells)
+    assert 'raise NotImplementedError("Implement double(x) as its docstring describes' in sources
+    assert "return 2 * x" not in sources and "double(-3)" not in sources  # solution and hidden test gone
+
+
+def test_release_refuses_a_source_whose_tests_fail(course, capsys):
+    source = course.source_dir / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    nb = nbformat.read(source, as_version=4)
+    nb.cells[2].source = nb.cells[2].source.replace("return 2 * x", "return 3 * x")
+    nbformat.write(nb, source)
+    assert main(["release", ASSIGNMENT]) == 1
+    out = capsys.readouterr().out
+    assert "not released" in out and "assignments/ was left as it was" in out
+    assert not (course.release_dir / ASSIGNMENT).exists()
+
+
+def test_collect_before_release_says_to_release(course):
+    with pytest.raises(CourseError, match="run `dlcourse release t01_double` first"):
+        collect(course, ASSIGNMENT, course.root)
+
+
+def test_collect_reads_a_zip_of_notebooks_and_folders_and_reports_each_problem(released, tmp_path):
+    archive = tmp_path / "class.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("alice.ipynb", nbformat.writes(_student_copy(released)))
+        z.writestr("bob/my attempt.ipynb", nbformat.writes(_student_copy(released)))
+        z.writestr("carol.ipynb", "{ not json")
+        z.writestr("bad id!.ipynb", "{}")
+        z.writestr("notes.txt", "hello")
+    submissions, skipped = collect(released, ASSIGNMENT, archive)
+    by_student = {s.student: s for s in submissions}
+    assert sorted(by_student) == ["alice", "bob", "carol"]
+    assert by_student["alice"].notes == []
+    assert "collected as t01_double.ipynb" in by_student["bob"].notes[0]
+    assert "is not valid JSON" in by_student["carol"].notes[0]
+    assert any("not a usable student id" in line for line in skipped)
+    assert any("notes.txt: not a notebook" in line for line in skipped)
+    assert (released.submitted_dir / "bob" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").is_file()
+    with released.gradebook() as gradebook:
+        assert sorted(s.id for s in gradebook.students) == ["alice", "bob", "carol"]
+
+
+def test_autograde_in_parallel_grades_everyone_and_reports_broken_ones(released, tmp_path):
+    def wrong_double(nb):
+        nb.cells[2].source = 'def double(x):\n    """Return 2 x."""\n    return x + 2'
+
+    def edited_test(nb):
+        nb.cells[5].source = "pass"
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for student, edit in [("good", None), ("wrong", wrong_double), ("cheat", edited_test)]:
+        nbformat.write(_student_copy(released, edit), inbox / f"{student}.ipynb")
+    (inbox / "broken.ipynb").write_text("{ not json")
+    collect(released, ASSIGNMENT, inbox)
+    outcomes = {o.student: o for o in autograde(released, ASSIGNMENT, jobs=2)}
+    assert outcomes["good"].score == 3 and outcomes["good"].max_score == 3
+    # double(2) == 4 happens to hold for x + 2; the hidden test catches it.
+    assert outcomes["wrong"].score == 1 and part_scores(released, ASSIGNMENT, "wrong")["test_double"] == 0
+    assert outcomes["cheat"].score == 3 and "locked cell test_halve was edited" in outcomes["cheat"].notes[0]
+    assert not outcomes["broken"].graded and "not valid JSON" in outcomes["broken"].notes[0]
+
+
+def test_autograde_failure_leaves_the_gradebook_untouched(released, tmp_path, monkeypatch):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for student in ("ann", "ben"):
+        nbformat.write(_student_copy(released), inbox / f"{student}.ipynb")
+    collect(released, ASSIGNMENT, inbox)
+    db = Path(released.db_url[len("sqlite:///"):])
+    before = db.read_bytes()
+
+    def merge_then_fail(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(autograde_module, "_merge", merge_then_fail)
+    with pytest.raises(RuntimeError, match="disk full"):
+        autograde(released, ASSIGNMENT, jobs=1)
+    assert db.read_bytes() == before
+    assert not db.with_name(f".{db.name}.merging").exists()
+
+
+def test_feedback_and_grades_csv_after_autograde(released, tmp_path, capsys):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    nbformat.write(_student_copy(released), inbox / "dora.ipynb")
+    assert main(["collect", ASSIGNMENT, str(inbox)]) == 0
+    assert main(["autograde", ASSIGNMENT, "--jobs", "1"]) == 0
+    assert main(["feedback", ASSIGNMENT]) == 0
+    assert list((released.feedback_dir / "dora" / ASSIGNMENT).glob("*.html"))
+    grades = tmp_path / "grades.csv"
+    assert main(["grades", "--csv", str(grades)]) == 0
+    out = capsys.readouterr().out
+    assert "dora" in out and "3" in out
+    rows = list(csv.DictReader(grades.open()))
+    assert rows[0]["student_id"] == "dora" and float(rows[0]["score"]) == 3 and float(rows[0]["max_score"]) == 3
+    assert list(rows[0]) == ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
+                             "raw_score", "late_submission_penalty", "score", "max_score"]
+
+
+def test_autograde_without_submissions_says_to_collect(released):
+    with pytest.raises(CourseError, match="dlcourse collect t01_double PATH"):
+        autograde(released, ASSIGNMENT)
+
+
+def test_jobs_below_one_is_refused(course, capsys):
+    assert main(["autograde", ASSIGNMENT, "--jobs", "0"]) == 2
+    assert "--jobs must be at least 1" in capsys.readouterr().err
