@@ -39,7 +39,7 @@ class Outcome:
 # nbgrader's log lines that an instructor needs to see, turned into a sentence each.
 _LOG_SENTENCES = [
     (re.compile(r"(Timeout|timed out|TimeoutError)", re.I), "a cell ran longer than the time limit and was interrupted; that part scores 0"),
-    (re.compile(r"Kernel died|DeadKernelError|UnresponsiveKernel", re.I), "the kernel died while grading; the parts after that scored 0"),
+    (re.compile(r"Kernel died|DeadKernelError|UnresponsiveKernel", re.I), "the kernel died while grading and nbgrader could not finish the notebook, so it has no score; ask the student for a version that runs"),
 ]
 
 

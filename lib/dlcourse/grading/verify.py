@@ -172,7 +172,8 @@ def _bad_submissions(solution: dict, assignment: Assignment) -> list[Expectation
     bad = []
 
     nb = copy()
-    nb["cells"][first_solution]["source"] = "".join(nb["cells"][first_solution]["source"]) + "\nwhile True:\n    pass\n"
+    # The loop comes before the def, so after the interrupt the function does not exist.
+    nb["cells"][first_solution]["source"] = "while True:\n    pass\n\n" + "".join(nb["cells"][first_solution]["source"])
     bad.append(Expectation("bad-infinite-loop", "bad", "an infinite loop in the first solution cell",
                            json.dumps(nb), broken_part=looped_part, expect_note="time limit"))
 
@@ -193,20 +194,36 @@ def _bad_submissions(solution: dict, assignment: Assignment) -> list[Expectation
 
     nb = copy()
     nb["cells"].insert(last_test, nbformat.v4.new_code_cell("import os\nos._exit(1)"))
-    dead_part = cells[last_test]["metadata"]["nbgrader"]["grade_id"]
+    # nbgrader 0.9 abandons a notebook whose kernel dies: the student is reported, not graded.
     bad.append(Expectation("bad-kernel-dies", "bad", "a cell that kills the kernel before the last test",
-                           json.dumps(nb), broken_part=dead_part, expect_note="kernel died"))
+                           json.dumps(nb), expect_note="kernel died"))
 
     bad.append(Expectation("bad-invalid-json", "bad", "a file that is not JSON",
                            '{"cells": [ this is not json', expect_note="not valid JSON"))
     return bad
 
 
+def student_version(source: dict, release: dict) -> dict:
+    """The release with every solution cell answered as the source answers it: what a
+    student who solved everything would hand in (no hidden tests, locked cells intact)."""
+    answers = {c["metadata"]["nbgrader"]["grade_id"]: "".join(c["source"]) for c in source["cells"]
+               if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
+    nb = json.loads(json.dumps(release))
+    for cell in nb["cells"]:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if cell.get("metadata", {}).get("nbgrader", {}).get("solution") and grade_id in answers:
+            lines = answers[grade_id].split("\n")
+            cell["source"] = "\n".join(line for line in lines if "### BEGIN SOLUTION" not in line
+                                       and "### END SOLUTION" not in line)
+    return nb
+
+
 def expectations(course: Course, assignment: Assignment, mutants_root: Path) -> list[Expectation]:
-    solution = json.loads(assignment.source.read_text())
-    release = (course.release_dir / assignment.name / f"{assignment.notebook}.ipynb").read_text()
-    found = [Expectation("solution", "solution", "the instructor's solution", json.dumps(solution)),
-             Expectation("release", "release", "the untouched release", release)]
+    release_text = (course.release_dir / assignment.name / f"{assignment.notebook}.ipynb").read_text()
+    solution = student_version(json.loads(assignment.source.read_text()), json.loads(release_text))
+    found = [Expectation("solution", "solution", "the instructor's solution, as a student hands it in",
+                         json.dumps(solution)),
+             Expectation("release", "release", "the untouched release", release_text)]
     for path in mutant_files(mutants_root, assignment):
         nb, function = replace_function(solution, path.read_text())
         found.append(Expectation(f"mutant-{path.stem}", "mutant", _first_line(path), json.dumps(nb),
@@ -220,9 +237,9 @@ def _judge(e: Expectation, outcome: Outcome, parts: dict[str, float], assignment
     problems = []
     if e.expect_note and e.expect_note not in notes:
         problems.append(f"the instructor was not told ({e.expect_note!r} missing from: {notes or 'no notes'})")
-    if e.student == "bad-invalid-json":
+    if e.student in ("bad-invalid-json", "bad-kernel-dies"):
         if outcome.graded:
-            problems.append("an unreadable notebook was graded")
+            problems.append("a notebook that cannot be graded to the end was given a score")
         return problems
     if not outcome.graded:
         return problems + [f"not graded: {notes}"]
