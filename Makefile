@@ -16,8 +16,10 @@ NOTEBOOKS = $(shell find lectures solutions -name '*.ipynb' -not -path '*/.ipynb
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
+# Started from course/ so nbgrader's formgrader finds course/nbgrader_config.py;
+# the file browser still opens at the repository root.
 lab: $(STAMP)
-	$(RUN) $(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(ALLOW_ROOT)
+	cd course && $(RUN) "$(CURDIR)/$(BIN)/jupyter" lab --ServerApp.root_dir="$(CURDIR)" $(ALLOW_ROOT)
 
 ## The whole suite: unit tests, notebook execution (nbval) and the hygiene checks.
 test: $(STAMP)

@@ -38,7 +38,7 @@ def lab(tmp_path_factory):
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
          f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={REPO}",
          f"--LabApp.workspaces_dir={runtime}", "--allow-root"],
-        cwd=REPO,  # as `make lab` does env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        cwd=REPO / "course",  # as `make lab` does, so nbgrader finds its config env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -78,6 +78,12 @@ def test_lab_has_nbgrader_and_widget_extensions_enabled(lab):
     # The extension manager lists @scope/name packages as scope-name.
     for name in ("jupyter-nbgrader", "jupyter-widgets-jupyterlab-manager"):
         assert name in extensions and extensions[name]["enabled"], f"{name} missing or disabled"
+
+
+def test_formgrader_serves_the_course(lab):
+    base, token = lab
+    status, body = _get(f"{base}/formgrader?token={token}", token)
+    assert status == 200 and "nbgrader" in body.lower()
 
 
 def test_dlcourse_kernel_runs_a_widget(tmp_path):
