@@ -195,3 +195,14 @@ def test_autograde_without_submissions_says_to_collect(released):
 def test_jobs_below_one_is_refused(course, capsys):
     assert main(["autograde", ASSIGNMENT, "--jobs", "0"]) == 2
     assert "--jobs must be at least 1" in capsys.readouterr().err
+
+
+def test_dlcourse_db_url_switches_the_gradebook(course, tmp_path, monkeypatch):
+    other = f"sqlite:///{tmp_path / 'elsewhere.db'}"
+    monkeypatch.setenv("DLCOURSE_DB_URL", other)
+    switched = Course(course.course_dir)
+    assert switched.db_url == other
+    assert main(["release", ASSIGNMENT]) == 0
+    with switched.gradebook() as gradebook:
+        assert [a.name for a in gradebook.assignments] == [ASSIGNMENT]
+    assert not (course.course_dir / "gradebook.db").exists()

@@ -294,8 +294,7 @@ def gaussian_ring(n: int = 1000, modes: int = 8, radius: float = 2.0, std: float
     rng = _rng("gaussian_ring", seed)
     angles = 2 * np.pi * np.arange(modes) / modes
     centres = radius * np.column_stack([np.cos(angles), np.sin(angles)])  # (modes, 2)
-    mode = rng.integers(0, modes, size=n)
-    return centres[mode] + rng.normal(0.0, std, size=(n, 2))
+    return _sample_mixture(centres, n, std, rng)
 
 
 def gaussian_grid(n: int = 1000, side: int = 5, spacing: float = 2.0, std: float = 0.05,
@@ -319,7 +318,12 @@ def gaussian_grid(n: int = 1000, side: int = 5, spacing: float = 2.0, std: float
     ticks = spacing * (np.arange(side) - (side - 1) / 2)
     a, b = np.meshgrid(ticks, ticks)
     centres = np.column_stack([a.ravel(), b.ravel()])  # (side**2, 2)
-    mode = rng.integers(0, side * side, size=n)
+    return _sample_mixture(centres, n, std, rng)
+
+
+def _sample_mixture(centres, n, std, rng):
+    """n draws from equal-weight isotropic Gaussians at centres (k, 2); returns (n, 2)."""
+    mode = rng.integers(0, len(centres), size=n)
     return centres[mode] + rng.normal(0.0, std, size=(n, 2))
 
 
