@@ -7,6 +7,7 @@ stays fast and does not pull in torch, keras or matplotlib:
 - ``dlcourse.plotting``  decision boundaries, live training curves, image grids
 - ``dlcourse.nn``        NumPy reference implementations (perceptron, activations, ...)
 - ``dlcourse.checks``    student-facing test helpers (check_close, check_gradient, forbid_reference)
+- ``dlcourse.widgets``   ipywidgets explorers (activations, playground, optimisers)
 
 The instructor's side, ``dlcourse.grading``, is imported explicitly (it needs nbgrader).
 
@@ -25,7 +26,7 @@ from .report import report  # noqa: E402
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("datasets", "plotting", "nn", "checks")
+_SUBMODULES = ("datasets", "plotting", "nn", "checks", "widgets")
 
 __all__ = ["seed_everything", "report", "device", "progress", "set_progress", *_SUBMODULES]
 
