@@ -11,7 +11,7 @@ RUN    := PATH="$(CURDIR)/$(BIN):$$PATH" KERAS_BACKEND=torch
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 NOTEBOOKS = $(shell find lectures solutions -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' 2>/dev/null)
 
-.PHONY: lab test quick strip install clean-venv
+.PHONY: lab test quick strip bench install clean-venv
 
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -28,6 +28,12 @@ test: $(STAMP)
 ## Unit tests only: seconds, for iterating on the library.
 quick: $(STAMP)
 	$(RUN) $(BIN)/python -m pytest tests -m "not slow"
+
+## Time and quality of every notebook, grading throughput, NumPy kernels vs torch, all
+## checked against benchmarks/targets.toml; rewrites benchmarks/RESULTS.md after a full run.
+## Options through BENCH_ARGS, e.g. make bench BENCH_ARGS="--only lectures/04 --repeat 3".
+bench: $(STAMP)
+	$(RUN) $(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 ## Strip outputs and execution counts, keeping the text output of `# NBVAL_CHECK_OUTPUT` cells.
 strip: $(STAMP)
