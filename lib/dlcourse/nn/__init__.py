@@ -10,6 +10,8 @@ implements, so a lecture and its library code can be read side by side.
 - ``autograd``     a scalar reverse-mode autodiff engine, ``Value`` (lecture 04)
 - ``optim``        SGD (momentum, Nesterov), Adagrad, Adadelta, RMSprop, Adam (lecture 05)
 - ``training``     a mini-batch training loop with progress and live curves (lectures 04-06)
+- ``conv``         convolution (loops and im2col) and max pooling, with backward (lecture 07)
+- ``rnn``          RNN, LSTM and GRU cells with backpropagation through time (lecture 09)
 """
 import importlib
 
@@ -42,6 +44,10 @@ _LAZY = {
     "count_parameters": "mlp", "MLP": "mlp", "Value": "autograd",
     "SGD": "optim", "Adagrad": "optim", "Adadelta": "optim", "RMSprop": "optim", "Adam": "optim",
     "train": "training",
+    "conv": None, "rnn": None,
+    "conv2d": "conv", "conv2d_naive": "conv", "conv2d_backward": "conv", "im2col": "conv",
+    "max_pool2d": "conv", "max_pool2d_backward": "conv", "conv_output_size": "conv",
+    "RNNCell": "rnn", "LSTMCell": "rnn", "GRUCell": "rnn", "clip_grad_norm": "rnn",
 }
 
 __all__ = ["Perceptron", *_activation_names, *_LAZY]
