@@ -51,6 +51,7 @@ def test_public_api_is_exactly_the_data_set_functions():
     assert sorted(datasets.__all__) == sorted([
         "xor", "spiral", "circles", "moons", "blobs", "linearly_separable",
         "mnist_5k", "digits", "gaussian_ring", "gaussian_grid", "parallel_lines",
+        "noisy_sine", "text_corpus", "image",
     ])
 
 
@@ -366,3 +367,46 @@ def test_wrong_type_raises_type_error_naming_argument_and_allowed_values(make, k
 def test_numpy_integers_and_floats_are_accepted():
     X, y = spiral(n=np.int64(30), classes=np.int32(3), noise=np.float32(0.1), seed=np.int64(2))
     assert np.array_equal(X, spiral(n=30, classes=3, noise=float(np.float32(0.1)), seed=2)[0])
+
+
+# ------------------------------------------------------------ sequences, text and images
+def test_noisy_sine_is_the_sine_plus_seeded_noise_of_the_given_size():
+    clean = datasets.noisy_sine(length=200, period=40, noise=0.0)
+    assert clean.shape == (200,) and clean.dtype == np.float64
+    assert np.allclose(clean, np.sin(2 * np.pi * np.arange(200) / 40))
+    noisy = datasets.noisy_sine(length=20_000, period=40, noise=0.3, seed=5)
+    assert np.std(noisy - np.sin(2 * np.pi * np.arange(20_000) / 40)) == pytest.approx(0.3, rel=0.03)
+    assert np.array_equal(noisy, datasets.noisy_sine(length=20_000, period=40, noise=0.3, seed=5))
+    assert not np.array_equal(noisy, datasets.noisy_sine(length=20_000, period=40, noise=0.3, seed=6))
+
+
+def test_noisy_sine_rejects_a_period_that_is_not_positive():
+    with pytest.raises(ValueError, match=re.escape("noisy_sine expects period to be a positive number; got 0")):
+        datasets.noisy_sine(period=0)
+
+
+def test_text_corpus_is_the_shipped_ascii_text_and_stays_the_same():
+    text = datasets.text_corpus()
+    assert isinstance(text, str) and len(text) > 10_000
+    assert text.isascii() and text == datasets.text_corpus()
+
+
+@pytest.mark.parametrize("name, shape", [("camera", (512, 512)), ("astronaut", (512, 512, 3)),
+                                         ("cat", (300, 451, 3)), ("brick", (512, 512))])
+def test_image_returns_float32_pixels_in_unit_range(name, shape):
+    picture = datasets.image(name)
+    assert picture.shape == shape and picture.dtype == np.float32
+    assert 0.0 <= picture.min() and picture.max() <= 1.0
+
+
+def test_image_crops_resizes_and_greys_on_request_without_touching_the_cache():
+    small = datasets.image("astronaut", size=64, gray=True)
+    assert small.shape == (64, 64) and small.dtype == np.float32
+    assert datasets.image("astronaut", size=32).shape == (32, 32, 3)
+    datasets.image("camera")[:] = 0.0  # callers get copies
+    assert datasets.image("camera").max() > 0.5
+
+
+def test_unknown_image_name_lists_the_images_there_are():
+    with pytest.raises(ValueError, match="image expects name to be one of .*'camera'.*; got 'lena'"):
+        datasets.image("lena")

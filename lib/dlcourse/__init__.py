@@ -6,8 +6,9 @@ stays fast and does not pull in torch, keras or matplotlib:
 - ``dlcourse.datasets``  offline toy and real data (XOR, spiral, MNIST-5k, ...)
 - ``dlcourse.plotting``  decision boundaries, live training curves, image grids
 - ``dlcourse.nn``        NumPy reference implementations (perceptron, activations, ...)
+- ``dlcourse.models``    PyTorch reference models and the training loop ``fit``
 - ``dlcourse.checks``    student-facing test helpers (check_close, check_gradient, forbid_reference)
-- ``dlcourse.widgets``   ipywidgets explorers (activations, playground, optimisers)
+- ``dlcourse.widgets``   ipywidgets explorers (activations, playground, optimisers, kernels)
 
 The instructor's side, ``dlcourse.grading``, is imported explicitly (it needs nbgrader).
 
@@ -26,7 +27,7 @@ from .report import report  # noqa: E402
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("datasets", "plotting", "nn", "checks", "widgets")
+_SUBMODULES = ("datasets", "plotting", "nn", "models", "checks", "widgets")
 
 __all__ = ["seed_everything", "report", "device", "progress", "set_progress", *_SUBMODULES]
 

@@ -31,6 +31,9 @@ __all__ = [
     "gaussian_ring",
     "gaussian_grid",
     "parallel_lines",
+    "noisy_sine",
+    "text_corpus",
+    "image",
 ]
 
 # loaded data, kept read-only; public functions hand out copies
@@ -270,6 +273,89 @@ def digits(shape: str = "flat") -> tuple[np.ndarray, np.ndarray]:
     if shape == "image":
         X = X.reshape(-1, 1, 8, 8)  # (N, C=1, H, W)
     return X, y.astype(np.int64)
+
+
+# ------------------------------------------------------------- sequences, text and images
+def noisy_sine(length: int = 1000, period: float = 50.0, noise: float = 0.1, seed: int = 0) -> np.ndarray:
+    """A sine wave sampled once per step, plus Gaussian noise: x_t = sin(2 pi t / period) + noise * e_t.
+
+    The sequence-prediction example of lecture 09: a model that sees x_1..x_t and predicts
+    x_{t+1} can at best learn the clean sine, so its error cannot fall below noise**2.
+    length: number of steps t = 0..length-1; period: steps per cycle (> 0);
+    noise: standard deviation of e_t ~ N(0, 1) (>= 0); seed: seed of the generator.
+    Returns x of shape (length,), float64.
+    """
+    length = _check_int("noisy_sine", "length", length)
+    period = _check_number("noisy_sine", "period", period, "a positive number", lambda v: v > 0)
+    noise = _check_number("noisy_sine", "noise", noise, "a non-negative number", lambda v: v >= 0)
+    rng = _rng("noisy_sine", seed)
+    t = np.arange(length)
+    return np.sin(2 * np.pi * t / period) + noise * rng.normal(size=length)
+
+
+def text_corpus() -> str:
+    """The small English corpus that ships with dlcourse, for character-level language models.
+
+    Written for the course (``dlcourse/data/corpus.txt``), plain ASCII, one paragraph per line;
+    the same text on every machine. Returns it as one string.
+    """
+    if "corpus" not in _CACHE:
+        from importlib.resources import files
+
+        path = files("dlcourse").joinpath("data", "corpus.txt")
+        if not path.is_file():
+            raise FileNotFoundError("text_corpus could not find dlcourse/data/corpus.txt; reinstall dlcourse "
+                                    "(`pip install -e .` from the repository) so its data files are present.")
+        _CACHE["corpus"] = path.read_text(encoding="ascii")
+    return _CACHE["corpus"]
+
+
+# name -> (loader in skimage.data, what it is)
+_IMAGES = {
+    "camera": ("camera", "a photographer with a camera, 512 x 512, grey"),
+    "astronaut": ("astronaut", "the astronaut Eileen Collins, 512 x 512, colour"),
+    "cat": ("chelsea", "Chelsea the cat, 300 x 451, colour"),
+    "coffee": ("coffee", "a cup of coffee, 400 x 600, colour"),
+    "rocket": ("rocket", "a rocket on its launch pad, 427 x 640, colour"),
+    "brick": ("brick", "a brick wall texture, 512 x 512, grey"),
+    "grass": ("grass", "a grass texture, 512 x 512, grey"),
+    "gravel": ("gravel", "a gravel texture, 512 x 512, grey"),
+}
+
+
+def image(name: str, size: int | None = None, gray: bool = False) -> np.ndarray:
+    """One of the photographs and textures that ship with scikit-image, as floats in [0, 1].
+
+    name: one of camera, astronaut, cat, coffee, rocket (photographs) or brick, grass, gravel
+        (textures).
+    size: if given, the image is centre-cropped to a square and resized to size x size
+        (anti-aliased); None keeps the original size.
+    gray: convert a colour image to grey (luminance); grey images stay grey.
+    Returns an array of shape (H, W) for grey images or (H, W, 3) for colour, float32,
+    channels last as matplotlib's imshow expects.
+    """
+    name = _check_choice("image", "name", name, tuple(_IMAGES))
+    if size is not None:
+        size = _check_int("image", "size", size, minimum=2)
+    if not isinstance(gray, bool):
+        raise TypeError(f"image expects gray to be True or False; got {gray!r}.")
+    import skimage.data
+    from skimage.color import rgb2gray
+    from skimage.transform import resize
+
+    key = ("image", name)
+    if key not in _CACHE:
+        pixels = getattr(skimage.data, _IMAGES[name][0])()
+        _CACHE[key] = (pixels / 255.0).astype(np.float32)  # all these images are 8-bit
+    picture = _CACHE[key]
+    if gray and picture.ndim == 3:
+        picture = rgb2gray(picture).astype(np.float32)
+    if size is not None:
+        side = min(picture.shape[:2])
+        top, left = (picture.shape[0] - side) // 2, (picture.shape[1] - side) // 2
+        square = picture[top:top + side, left:left + side]
+        picture = resize(square, (size, size) + square.shape[2:], anti_aliasing=True).astype(np.float32)
+    return picture.copy()
 
 
 # ------------------------------------------------------------- targets for generative models

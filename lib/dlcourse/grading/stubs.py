@@ -10,13 +10,41 @@ import re
 
 from nbgrader.preprocessors import ClearSolutions
 
-_DEF = re.compile(r"^\s*def\s+(\w+)\s*\(([^)]*)\)?")
+_DEF = re.compile(r"^[ \t]*def\s+(\w+)\s*\(", re.MULTILINE)
+
+
+def _parameters(source: str, start: int) -> str | None:
+    """The text between the parenthesis at ``source[start - 1]`` and its partner, on one line.
+
+    Counts brackets and skips string literals, so defaults such as ``state=()`` or
+    ``sep=")"`` and signatures spread over several lines come out whole. None if the
+    parenthesis is never closed.
+    """
+    depth, quote, i = 1, None, start
+    while i < len(source):
+        ch = source[i]
+        if quote:
+            if ch == "\\":
+                i += 1
+            elif ch == quote:
+                quote = None
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth == 0:
+                return " ".join(source[start:i].split()).rstrip(",")
+        i += 1
+    return None
 
 
 def stub_for(function: str | None, signature: str | None) -> str:
     if function is None:
         return 'raise NotImplementedError("Replace this line with your code.")'
     call = f"{function}({signature.strip()})" if signature is not None else f"{function}()"
+    call = call.replace("\\", "\\\\").replace('"', '\\"')  # the stub is a double-quoted literal
     return (f'raise NotImplementedError("Implement {call} as its docstring describes, '
             'then run the test cell below.")')
 
@@ -28,12 +56,11 @@ class NamedClearSolutions(ClearSolutions):
         if cell.cell_type != "code" or language != "python":
             return super()._replace_solution_region(cell, language)
         function = signature = None
-        for line in cell.source.split("\n"):
-            match = _DEF.match(line)
-            if match:
-                function, signature = match.group(1), match.group(2)
-            if self.begin_solution_delimeter in line:
-                break
+        # the last def that opens before the solution region is the function it belongs to
+        region = cell.source.find(self.begin_solution_delimeter)
+        head = cell.source if region < 0 else cell.source[:region]
+        for match in _DEF.finditer(head):
+            function, signature = match.group(1), _parameters(cell.source, match.end())
         default = self.code_stub
         self.code_stub = {**default, "python": stub_for(function, signature)}
         try:

@@ -3,18 +3,20 @@
 Readable first, fast second: each update line carries the name of the equation it
 implements, so a lecture and its library code can be read side by side.
 
-- ``perceptron``   Rosenblatt's perceptron and its learning rule (lecture 01)
-- ``activations``  activation functions and their derivatives (lecture 03)
-- ``losses``       loss functions and their gradients (lecture 03)
-- ``mlp``          parameter counting and the multilayer perceptron with BP1-BP4 (lectures 02, 04)
-- ``autograd``     a scalar reverse-mode autodiff engine, ``Value`` (lecture 04)
-- ``optim``        SGD (momentum, Nesterov), Adagrad, Adadelta, RMSprop, Adam (lecture 05)
-- ``training``     a mini-batch training loop with progress and live curves (lectures 04-06)
-- ``conv``         convolution (loops and im2col) and max pooling, with backward (lecture 07)
-- ``rnn``          RNN, LSTM and GRU cells with backpropagation through time (lecture 09)
-"""
-import importlib
+- ``perceptron``      Rosenblatt's perceptron and its learning rule (lecture 01)
+- ``activations``     activation functions and their derivatives (lecture 03)
+- ``losses``          loss functions and their gradients (lecture 03)
+- ``mlp``             parameter counting and the multilayer perceptron with BP1-BP4 (lectures 02, 04)
+- ``autograd``        a scalar reverse-mode autodiff engine, ``Value`` (lecture 04)
+- ``optim``           SGD (momentum, Nesterov), Adagrad, Adadelta, RMSprop, Adam, 2-D test surfaces (lecture 05)
+- ``training``        a mini-batch training loop with progress and live curves (lectures 04-06)
+- ``regularization``  dropout, DropConnect, batch normalisation (lecture 06)
+- ``conv``            convolution (loops and im2col) and max pooling, with backward (lecture 07)
+- ``rnn``             RNN, LSTM and GRU cells with backpropagation through time (lecture 09)
 
+Everything here needs NumPy only (``draw_graph`` imports matplotlib when it draws).
+"""
+from . import activations, autograd, conv, losses, mlp, optim, perceptron, regularization, rnn, training
 from .activations import (
     gaussian,
     gaussian_grad,
@@ -35,28 +37,25 @@ from .activations import (
     tanh,
     tanh_grad,
 )
-from .activations import __all__ as _activation_names
+from .autograd import Value, draw_graph
+from .conv import col2im, conv2d, conv2d_backward, conv2d_naive, conv_output_size, im2col, max_pool2d, max_pool2d_backward
+from .mlp import MLP, count_parameters
+from .optim import SGD, Adadelta, Adagrad, Adam, RMSprop, Surface, narrow_valley, rosenbrock, saddle, trajectory
 from .perceptron import Perceptron
+from .rnn import GRUCell, LSTMCell, RNNCell, clip_grad_norm
+from .training import train
 
-# Names defined in modules that are still being written are resolved on first use.
-_LAZY = {
-    "losses": None, "mlp": None, "autograd": None, "optim": None, "training": None,
-    "count_parameters": "mlp", "MLP": "mlp", "Value": "autograd",
-    "SGD": "optim", "Adagrad": "optim", "Adadelta": "optim", "RMSprop": "optim", "Adam": "optim",
-    "train": "training",
-    "conv": None, "rnn": None,
-    "conv2d": "conv", "conv2d_naive": "conv", "conv2d_backward": "conv", "im2col": "conv",
-    "max_pool2d": "conv", "max_pool2d_backward": "conv", "conv_output_size": "conv",
-    "RNNCell": "rnn", "LSTMCell": "rnn", "GRUCell": "rnn", "clip_grad_norm": "rnn",
-}
+_MODULES = ["activations", "losses", "mlp", "autograd", "optim", "training", "regularization", "conv", "rnn"]
 
-__all__ = ["Perceptron", *_activation_names, *_LAZY]
-
-
-def __getattr__(name):
-    if name in _LAZY:
-        module = importlib.import_module(f".{_LAZY[name] or name}", __name__)
-        value = module if _LAZY[name] is None else getattr(module, name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'dlcourse.nn' has no attribute {name!r}")
+__all__ = [
+    *_MODULES,
+    "Perceptron",
+    *activations.__all__,
+    "count_parameters", "MLP",
+    "Value", "draw_graph",
+    "SGD", "Adagrad", "Adadelta", "RMSprop", "Adam", "Surface", "saddle", "narrow_valley", "rosenbrock", "trajectory",
+    "train",
+    "conv2d", "conv2d_naive", "conv2d_backward", "im2col", "col2im", "max_pool2d", "max_pool2d_backward",
+    "conv_output_size",
+    "RNNCell", "LSTMCell", "GRUCell", "clip_grad_norm",
+]
