@@ -291,12 +291,12 @@ def test_gaussian_grid_has_side_squared_clusters_centred_at_the_origin():
 
 
 @pytest.mark.parametrize("theta", [0.0, -1.5, 2])
-def test_parallel_lines_sit_at_theta_with_uniform_heights(theta):
-    X = parallel_lines(theta, n=1000)
-    assert X.shape == (1000, 2)
+def test_parallel_lines_sit_at_theta_with_standard_normal_heights(theta):
+    X = parallel_lines(theta, n=4000)
+    assert X.shape == (4000, 2)
     assert np.all(X[:, 0] == theta)
-    assert np.all((X[:, 1] >= 0) & (X[:, 1] < 1))
-    assert X[:, 1].mean() == pytest.approx(0.5, abs=0.05)
+    assert X[:, 1].mean() == pytest.approx(0.0, abs=0.05)
+    assert X[:, 1].std() == pytest.approx(1.0, abs=0.05)
 
 
 def test_parallel_lines_share_heights_for_the_same_seed():

@@ -414,22 +414,23 @@ def _sample_mixture(centres, n, std, rng):
 
 
 def parallel_lines(theta: float, n: int = 256, seed: int = 0) -> np.ndarray:
-    """Points (theta, z) with z ~ U[0, 1): a vertical segment at x = theta.
+    """Points (theta, z) with z ~ N(0, 1): a vertical line at x = theta.
 
-    The example of Arjovsky, Chintala & Bottou (2017): the real distribution is the segment
-    at theta = 0, the model's the segment at theta. For theta != 0 the two never overlap,
-    so KL is infinite and JS is log 2 whatever theta is, while the Wasserstein distance
-    |theta| shrinks smoothly with theta and gives a useful gradient.
+    The example of Arjovsky, Chintala & Bottou (2017), as deck 003 states it: the real
+    distribution p* is the law of (0, z), the model's p_theta the law of (theta, z). For
+    theta != 0 the two never overlap, so KL is infinite and JS is log 2 whatever theta is,
+    while the Wasserstein distance |theta| shrinks smoothly with theta and gives a useful
+    gradient.
 
-    theta: horizontal position of the segment; 0 gives the "real" one.
+    theta: horizontal position of the line; 0 gives the "real" one.
     n: number of points.
     seed: seed of the generator; the same seed gives the same heights z for every theta.
-    Returns X of shape (n, 2), float64: X[:, 0] == theta, X[:, 1] in [0, 1).
+    Returns X of shape (n, 2), float64: X[:, 0] == theta, X[:, 1] standard normal.
     """
     theta = _check_number("parallel_lines", "theta", theta, "a finite number", lambda v: True)
     n = _check_int("parallel_lines", "n", n)
     rng = _rng("parallel_lines", seed)
-    return np.column_stack([np.full(n, theta), rng.uniform(0.0, 1.0, size=n)])
+    return np.column_stack([np.full(n, theta), rng.normal(0.0, 1.0, size=n)])
 
 
 # ---------------------------------------------------------------------- shared helpers

@@ -8,6 +8,9 @@ needed (every module here imports torch).
 - ``residual``  plain and residual stacks, the two residual block kinds, gradient norms
                 per layer, ``freeze``/``unfreeze`` for transfer learning (lecture 08)
 - ``charlm``    a character-level recurrent language model and its sampler (lecture 09)
+- ``autoencoders``  autoencoders, the VAE, the RBM with CD-k, the channel autoencoder (lecture 10)
+- ``gan``       GAN and DCGAN generators and discriminators, conditional GANs, their losses and loop (lecture 11)
+- ``wgan``      the WGAN critic, weight clipping, the gradient penalty and their loop (lecture 12)
 """
 import importlib
 
@@ -17,6 +20,12 @@ _LAZY = {
     "DeepStack": "residual", "ResidualBlock": "residual", "BottleneckBlock": "residual",
     "gradient_norms": "residual", "freeze": "residual", "unfreeze": "residual",
     "CharVocabulary": "charlm", "CharLM": "charlm", "sample_text": "charlm",
+    "Autoencoder": "autoencoders", "VAE": "autoencoders", "vae_loss": "autoencoders", "train_vae": "autoencoders",
+    "RBM": "autoencoders", "kl_sparsity_penalty": "autoencoders", "ChannelAutoencoder": "autoencoders",
+    "Generator": "gan", "Discriminator": "gan", "DCGANGenerator": "gan", "DCGANDiscriminator": "gan",
+    "ConditionalGenerator": "gan", "ConditionalDiscriminator": "gan", "discriminator_loss": "gan",
+    "generator_loss": "gan", "train_gan": "gan",
+    "Critic": "wgan", "critic_loss": "wgan", "clip_weights": "wgan", "gradient_penalty": "wgan", "train_wgan": "wgan",
 }
 
 __all__ = list(_LAZY)
