@@ -465,7 +465,7 @@ def figure_rows(results: list[NotebookResult], targets: dict) -> list[list[str]]
 
 
 NOTEBOOK_HEADER = ["notebook", "wall s", "budget s", "CPU s", "peak MiB", "verdict"]
-FIGURE_HEADER = ["notebook", "figure (dlcourse.report)", "value", "target", ""]
+FIGURE_HEADER = ["notebook", "figure (dlcourse.report)", "value", "target", "verdict"]
 
 
 def format_table(header: list[str], rows: list[list[str]], markdown: bool = False) -> str:

@@ -40,6 +40,9 @@ c.GenerateAssignment.preprocessors = [
 c.ExecutePreprocessor.kernel_name = "dlcourse"
 c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
+# ipykernel logs a warning about unencrypted local TCP at every kernel start, which buries
+# the grading table; the kernel's own log is not student output, so keep only its errors.
+c.Execute.extra_arguments = ["--IPKernelApp.log_level=ERROR"]
 
 # Any stderr output zeroes a test cell; library warnings must not cost students points.
 c.IgnorePattern.enabled = True
