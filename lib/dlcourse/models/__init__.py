@@ -4,28 +4,12 @@ Imported on first use of a name, so ``import dlcourse.models`` stays cheap until
 needed (every module here imports torch).
 
 - ``training``  ``fit``, ``predict``, ``accuracy``: the mini-batch loop every lecture uses
-- ``lenet``     ``LeNet`` (LeCun et al. 1998) and ``feature_maps`` to look inside a CNN (lecture 07)
-- ``residual``  plain and residual stacks, the two residual block kinds, gradient norms
-                per layer, ``freeze``/``unfreeze`` for transfer learning (lecture 08)
-- ``charlm``    a character-level recurrent language model and its sampler (lecture 09)
-- ``autoencoders``  autoencoders, the VAE, the RBM with CD-k, the channel autoencoder (lecture 10)
-- ``gan``       GAN and DCGAN generators and discriminators, conditional GANs, their losses and loop (lecture 11)
-- ``wgan``      the WGAN critic, weight clipping, the gradient penalty and their loop (lecture 12)
 """
 import importlib
 
+# Each name is routed to its module when that module lands (lectures 07-14 add theirs).
 _LAZY = {
     "fit": "training", "predict": "training", "accuracy": "training",
-    "LeNet": "lenet", "feature_maps": "lenet",
-    "DeepStack": "residual", "ResidualBlock": "residual", "BottleneckBlock": "residual",
-    "gradient_norms": "residual", "freeze": "residual", "unfreeze": "residual",
-    "CharVocabulary": "charlm", "CharLM": "charlm", "sample_text": "charlm",
-    "Autoencoder": "autoencoders", "VAE": "autoencoders", "vae_loss": "autoencoders", "train_vae": "autoencoders",
-    "RBM": "autoencoders", "kl_sparsity_penalty": "autoencoders", "ChannelAutoencoder": "autoencoders",
-    "Generator": "gan", "Discriminator": "gan", "DCGANGenerator": "gan", "DCGANDiscriminator": "gan",
-    "ConditionalGenerator": "gan", "ConditionalDiscriminator": "gan", "discriminator_loss": "gan",
-    "generator_loss": "gan", "train_gan": "gan",
-    "Critic": "wgan", "critic_loss": "wgan", "clip_weights": "wgan", "gradient_penalty": "wgan", "train_wgan": "wgan",
 }
 
 __all__ = list(_LAZY)
