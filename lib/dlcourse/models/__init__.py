@@ -4,12 +4,18 @@ Imported on first use of a name, so ``import dlcourse.models`` stays cheap until
 needed (every module here imports torch).
 
 - ``training``  ``fit``, ``predict``, ``accuracy``: the mini-batch loop every lecture uses
+                per layer, ``freeze``/``unfreeze`` for transfer learning (lecture 08)
+- ``qlearning`` tabular Q-learning, the epsilon schedule, policies on grid worlds (lecture 14)
+- ``dqn``       the DQN of Mnih et al. (2015): Q networks, replay buffer, targets, training (lecture 14)
 """
 import importlib
 
-# Each name is routed to its module when that module lands (lectures 07-14 add theirs).
 _LAZY = {
     "fit": "training", "predict": "training", "accuracy": "training",
+    "epsilon_by_step": "qlearning", "q_learning": "qlearning", "greedy_policy": "qlearning", "run_policy": "qlearning",
+    "plot_q_table": "qlearning",
+    "QNetwork": "dqn", "AtariQNetwork": "dqn", "ReplayBuffer": "dqn", "td_targets": "dqn", "sync_target": "dqn",
+    "train_dqn": "dqn", "evaluate_greedy": "dqn",
 }
 
 __all__ = list(_LAZY)

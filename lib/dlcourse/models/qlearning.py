@@ -1,0 +1,156 @@
+"""Tabular Q-learning on small discrete environments such as FrozenLake (lecture 14).
+
+Q-learning (Watkins 1989) keeps one number Q(s, a) per state and action, the return it
+expects from taking action a in state s and acting greedily afterwards, and moves it a
+step alpha towards the Bellman target after every transition (s, a, r, s')::
+
+    target    = r + gamma * max_a' Q(s', a')      # Q1  Bellman target; just r if s' is terminal
+    Q(s, a)  += alpha * (target - Q(s, a))         # Q2  temporal-difference update
+
+Actions are chosen epsilon-greedily (``epsilon_by_step``), so every action keeps being
+tried while the estimates settle. The greedy policy pi(s) = argmax_a Q(s, a) is the answer.
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from ..config import progress as _progress
+
+__all__ = ["epsilon_by_step", "q_learning", "greedy_policy", "run_policy", "plot_q_table"]
+
+_ARROWS = {0: "\u2190", 1: "\u2193", 2: "\u2192", 3: "\u2191"}  # FrozenLake: left, down, right, up
+
+
+def epsilon_by_step(step, start=1.0, end=0.05, decay_steps=10_000) -> float:
+    """The exploration rate at ``step``: linear from ``start`` to ``end`` over ``decay_steps``, then ``end``.
+
+    epsilon_t = max(end, start - (start - end) * t / decay_steps), the schedule of Mnih et al. (2015).
+    step: a non-negative integer (steps or episodes, whichever the caller counts).
+    """
+    for name, value in (("step", step), ("decay_steps", decay_steps)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < (0 if name == "step" else 1):
+            raise ValueError(f"epsilon_by_step expects {name} to be an integer >= {0 if name == 'step' else 1}; "
+                             f"got {value!r}.")
+    if not (0.0 <= end <= start <= 1.0):
+        raise ValueError(f"epsilon_by_step expects 0 <= end <= start <= 1; got start={start!r}, end={end!r}.")
+    return max(end, start - (start - end) * step / decay_steps)
+
+
+def q_learning(env, episodes, alpha=0.1, gamma=0.99, epsilon_start=1.0, epsilon_end=0.01, decay_episodes=None,
+               seed=0, progress=True):
+    """Learn Q(s, a) for a gymnasium environment with discrete states and actions.
+
+    env: e.g. ``gymnasium.make("FrozenLake-v1")``; its observation and action spaces must be Discrete.
+    episodes: number of episodes to play; alpha: step size of Q2; gamma: discount in Q1.
+    epsilon_start, epsilon_end, decay_episodes: the epsilon-greedy schedule over episodes
+        (decay_episodes None means half of the episodes).
+    seed: seeds the environment's first reset and the exploration; the same seed repeats the run.
+    Returns (Q, history): Q of shape (n_states, n_actions), float64, and a dict of per-episode
+    lists "return" and "epsilon".
+    """
+    n_states, n_actions = _discrete_sizes(env)
+    if isinstance(episodes, bool) or not isinstance(episodes, numbers.Integral) or episodes < 1:
+        raise ValueError(f"q_learning expects episodes to be a positive integer; got {episodes!r}.")
+    if not 0 < alpha <= 1:
+        raise ValueError(f"q_learning expects alpha in (0, 1]; got {alpha!r}.")
+    if not 0 <= gamma <= 1:
+        raise ValueError(f"q_learning expects gamma in [0, 1]; got {gamma!r}.")
+    decay_episodes = decay_episodes or max(1, episodes // 2)
+    rng = np.random.default_rng(seed)
+    env.action_space.seed(seed)
+    Q = np.zeros((n_states, n_actions))
+    history = {"return": [], "epsilon": []}
+    state, _ = env.reset(seed=seed)
+    for episode in _progress(range(episodes), desc="episodes", disable=not progress):
+        epsilon = epsilon_by_step(episode, epsilon_start, epsilon_end, decay_episodes)
+        if episode > 0:
+            state, _ = env.reset()
+        total, done = 0.0, False
+        while not done:
+            if rng.random() < epsilon:
+                action = int(rng.integers(n_actions))
+            else:  # break ties at random, or an all-zero row always picks action 0
+                best = np.flatnonzero(Q[state] == Q[state].max())
+                action = int(rng.choice(best))
+            next_state, reward, terminated, truncated, _ = env.step(action)
+            target = reward + (0.0 if terminated else gamma * Q[next_state].max())  # Q1
+            Q[state, action] += alpha * (target - Q[state, action])                # Q2
+            state, total, done = next_state, total + reward, terminated or truncated
+        history["return"].append(total)
+        history["epsilon"].append(epsilon)
+    return Q, history
+
+
+def greedy_policy(Q) -> np.ndarray:
+    """pi(s) = argmax_a Q(s, a) for every state: Q (n_states, n_actions) -> (n_states,) int64."""
+    Q = np.asarray(Q, dtype=float)
+    if Q.ndim != 2:
+        raise ValueError(f"greedy_policy expects a Q table of shape (n_states, n_actions); got shape {Q.shape}.")
+    return Q.argmax(axis=1)
+
+
+def run_policy(env, policy, episodes=100, seed=0) -> np.ndarray:
+    """Play ``episodes`` episodes following ``policy`` (a (n_states,) array of actions).
+
+    Episode k starts from ``env.reset(seed=seed + k)``, so the evaluation repeats exactly.
+    Returns the (episodes,) array of returns.
+    """
+    n_states, _ = _discrete_sizes(env)
+    policy = np.asarray(policy)
+    if policy.shape != (n_states,):
+        raise ValueError(f"run_policy expects one action per state, shape ({n_states},); got shape {policy.shape}.")
+    returns = np.zeros(episodes)
+    for k in range(episodes):
+        state, _ = env.reset(seed=seed + k)
+        done = False
+        while not done:
+            state, reward, terminated, truncated, _ = env.step(int(policy[state]))
+            returns[k] += reward
+            done = terminated or truncated
+    return returns
+
+
+def plot_q_table(Q, desc, ax=None, title=None):
+    """Draw a grid world's state values max_a Q(s, a) as colours and the greedy action as arrows.
+
+    Q: (rows * cols, 4) table of FrozenLake (actions left, down, right, up);
+    desc: the map, e.g. ``env.unwrapped.desc`` (rows of b"S", b"F", b"H", b"G").
+    Returns the Axes.
+    """
+    import matplotlib.pyplot as plt
+
+    desc = np.asarray(desc).astype(str)
+    rows, cols = desc.shape
+    Q = np.asarray(Q, dtype=float)
+    if Q.shape != (rows * cols, 4):
+        raise ValueError(f"plot_q_table expects Q of shape ({rows * cols}, 4) for a {rows} x {cols} map; "
+                         f"got shape {Q.shape}.")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(0.9 * cols + 1.2, 0.9 * rows))
+    values = Q.max(axis=1).reshape(rows, cols)
+    image = ax.imshow(values, cmap="viridis")
+    policy = greedy_policy(Q).reshape(rows, cols)
+    for r in range(rows):
+        for c in range(cols):
+            tile = desc[r, c]
+            if tile in "HG":
+                ax.text(c, r, tile, ha="center", va="center", color="white", fontsize=14, weight="bold")
+            else:
+                ax.text(c, r, _ARROWS[int(policy[r, c])], ha="center", va="center", color="white", fontsize=16)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.figure.colorbar(image, ax=ax, label="max_a Q(s, a)")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def _discrete_sizes(env) -> tuple[int, int]:
+    observation, action = env.observation_space, env.action_space
+    if not (hasattr(observation, "n") and hasattr(action, "n")):
+        raise TypeError("tabular Q-learning needs discrete states and actions (gymnasium.spaces.Discrete); "
+                        f"got {type(observation).__name__} states and {type(action).__name__} actions. "
+                        "For continuous states such as CartPole use a Q network (dlcourse.models.dqn).")
+    return int(observation.n), int(action.n)

@@ -1,0 +1,136 @@
+"""dlcourse.models.qlearning and dlcourse.models.dqn: tabular Q-learning and DQN (lecture 14)."""
+import copy
+import re
+
+import gymnasium as gym
+import numpy as np
+import pytest
+import torch
+
+import dlcourse
+from dlcourse.models.dqn import (AtariQNetwork, QNetwork, ReplayBuffer, evaluate_greedy, sync_target, td_targets,
+                                 train_dqn)
+from dlcourse.models.qlearning import epsilon_by_step, greedy_policy, plot_q_table, q_learning, run_policy
+
+
+# ------------------------------------------------------------------ epsilon schedule
+def test_epsilon_falls_linearly_then_stays_at_its_floor():
+    assert epsilon_by_step(0, 1.0, 0.1, 100) == 1.0
+    assert epsilon_by_step(50, 1.0, 0.1, 100) == pytest.approx(0.55)
+    assert epsilon_by_step(100, 1.0, 0.1, 100) == pytest.approx(0.1)
+    assert epsilon_by_step(10_000, 1.0, 0.1, 100) == pytest.approx(0.1)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"step": -1}, "epsilon_by_step expects step to be an integer >= 0; got -1."),
+    ({"step": 1, "decay_steps": 0}, "epsilon_by_step expects decay_steps to be an integer >= 1; got 0."),
+    ({"step": 1, "start": 0.1, "end": 0.5}, "epsilon_by_step expects 0 <= end <= start <= 1; got start=0.1, end=0.5."),
+])
+def test_epsilon_schedule_explains_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        epsilon_by_step(**kwargs)
+
+
+# ------------------------------------------------------------------ tabular Q-learning
+def test_q_learning_solves_the_deterministic_frozen_lake_and_repeats_exactly():
+    env = gym.make("FrozenLake-v1", is_slippery=False)
+    Q, history = q_learning(env, 300, alpha=0.5, gamma=0.9, seed=3, progress=False)
+    assert Q.shape == (16, 4) and len(history["return"]) == 300
+    assert run_policy(env, greedy_policy(Q), episodes=5).tolist() == [1.0] * 5
+    # the optimal value of the start state is gamma^(steps to the goal - 1) = 0.9^5
+    assert Q[0].max() == pytest.approx(0.9**5, abs=1e-3)
+    again, _ = q_learning(env, 300, alpha=0.5, gamma=0.9, seed=3, progress=False)
+    assert np.array_equal(Q, again)
+
+
+def test_q_learning_refuses_continuous_states():
+    with pytest.raises(TypeError, match="tabular Q-learning needs discrete states and actions"):
+        q_learning(gym.make("CartPole-v1"), 1, progress=False)
+
+
+def test_run_policy_wants_one_action_per_state():
+    with pytest.raises(ValueError, match=re.escape("run_policy expects one action per state, shape (16,); got shape (4,).")):
+        run_policy(gym.make("FrozenLake-v1"), np.zeros(4, dtype=int))
+
+
+def test_plot_q_table_draws_one_mark_per_tile():
+    env = gym.make("FrozenLake-v1")
+    ax = plot_q_table(np.random.default_rng(0).random((16, 4)), env.unwrapped.desc)
+    assert len(ax.texts) == 16
+    with pytest.raises(ValueError, match=re.escape("plot_q_table expects Q of shape (16, 4) for a 4 x 4 map")):
+        plot_q_table(np.zeros((9, 4)), env.unwrapped.desc)
+
+
+# ------------------------------------------------------------------ DQN pieces
+def test_atari_network_has_the_parameter_count_of_mnih_2015():
+    model = AtariQNetwork(n_actions=18)
+    assert sum(p.numel() for p in model.parameters()) == 1_693_362
+    assert model(torch.zeros(2, 4, 84, 84)).shape == (2, 18)
+    with pytest.raises(ValueError, match=re.escape("AtariQNetwork expects frames of shape (B, 4, 84, 84); got (2, 4, 64, 64).")):
+        model(torch.zeros(2, 4, 64, 64))
+
+
+def test_replay_buffer_overwrites_the_oldest_and_samples_only_filled_slots():
+    buffer = ReplayBuffer(capacity=3, observation_shape=(2,), seed=0)
+    with pytest.raises(ValueError, match="called on an empty buffer"):
+        buffer.sample(4)
+    buffer.push([1.0, 1.0], 1, 1.0, [2.0, 2.0], False)
+    states, actions, rewards, next_states, terminated = buffer.sample(50)
+    assert states.shape == (50, 2) and torch.all(rewards == 1.0)  # never an unused (zero) slot
+    for k in range(2, 6):
+        buffer.push([k, k], 0, float(k), [k + 1, k + 1], k == 5)
+    assert len(buffer) == 3
+    _, _, rewards, _, terminated = buffer.sample(200)
+    assert set(rewards.tolist()) == {3.0, 4.0, 5.0}  # transitions 1 and 2 were overwritten
+    assert set(terminated[rewards == 5.0].tolist()) == {1.0}
+
+
+def test_td_targets_mask_terminal_states_and_use_double_q():
+    dlcourse.seed_everything(0)
+    online, target = QNetwork(3, 2, hidden=(8,)), QNetwork(3, 2, hidden=(8,))
+    next_states = torch.randn(5, 3)
+    rewards, terminated = torch.arange(5.0), torch.tensor([0.0, 1.0, 0.0, 1.0, 0.0])
+    got = td_targets(rewards, next_states, terminated, online, target, gamma=0.9, double=True)
+    with torch.no_grad():
+        chosen = online(next_states).argmax(1)
+        expected = rewards + 0.9 * (1 - terminated) * target(next_states)[torch.arange(5), chosen]
+        vanilla = rewards + 0.9 * (1 - terminated) * target(next_states).max(1).values
+    assert torch.allclose(got, expected)
+    assert torch.allclose(td_targets(rewards, next_states, terminated, online, target, 0.9, double=False), vanilla)
+    assert got[1] == rewards[1] and got[3] == rewards[3]
+
+
+def test_sync_target_copies_or_follows_the_online_network():
+    dlcourse.seed_everything(0)
+    online, target = QNetwork(3, 2), QNetwork(3, 2)
+    before = [p.clone() for p in target.parameters()]
+    sync_target(target, online, tau=0.25)
+    for b, t, o in zip(before, target.parameters(), online.parameters()):
+        assert torch.allclose(t, 0.75 * b + 0.25 * o)
+    sync_target(target, online)
+    assert all(torch.equal(t, o) for t, o in zip(target.parameters(), online.parameters()))
+    with pytest.raises(ValueError, match=re.escape("sync_target expects tau in (0, 1]; got 0.")):
+        sync_target(target, online, tau=0)
+
+
+def test_evaluate_greedy_repeats_for_the_same_seeds():
+    dlcourse.seed_everything(0)
+    model, env = QNetwork(4, 2), gym.make("CartPole-v1")
+    first = evaluate_greedy(model, env, episodes=3, seed=7)
+    assert first.shape == (3,) and np.array_equal(first, evaluate_greedy(model, env, episodes=3, seed=7))
+
+
+def test_train_dqn_refuses_image_or_continuous_action_environments():
+    with pytest.raises(TypeError, match="train_dqn expects a gymnasium environment with a vector state and discrete"):
+        train_dqn(gym.make("Pendulum-v1"), steps=10, progress=False)
+
+
+@pytest.mark.slow
+def test_train_dqn_improves_cartpole_and_keeps_the_best_validated_network():
+    dlcourse.seed_everything(0)
+    model, history = train_dqn(gym.make("CartPole-v1"), steps=6_000, learning_starts=500, validate_every=1_000,
+                               validation_episodes=3, seed=0, progress=False)
+    assert len(history["validation_return"]) == 6
+    best = max(history["validation_return"])
+    assert best > 100  # a random policy averages about 22
+    assert evaluate_greedy(model, gym.make("CartPole-v1"), 3, seed=10_000).mean() == pytest.approx(best)
