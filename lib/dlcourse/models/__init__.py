@@ -4,6 +4,7 @@ Imported on first use of a name, so ``import dlcourse.models`` stays cheap until
 needed (every module here imports torch).
 
 - ``training``  ``fit``, ``predict``, ``accuracy``: the mini-batch loop every lecture uses
+- ``residual``  plain and residual stacks, the two residual block kinds, gradient norms
                 per layer, ``freeze``/``unfreeze`` for transfer learning (lecture 08)
 - ``qlearning`` tabular Q-learning, the epsilon schedule, policies on grid worlds (lecture 14)
 - ``dqn``       the DQN of Mnih et al. (2015): Q networks, replay buffer, targets, training (lecture 14)
@@ -12,6 +13,8 @@ import importlib
 
 _LAZY = {
     "fit": "training", "predict": "training", "accuracy": "training",
+    "DeepStack": "residual", "ResidualBlock": "residual", "BottleneckBlock": "residual",
+    "gradient_norms": "residual", "freeze": "residual", "unfreeze": "residual",
     "epsilon_by_step": "qlearning", "q_learning": "qlearning", "greedy_policy": "qlearning", "run_policy": "qlearning",
     "plot_q_table": "qlearning",
     "QNetwork": "dqn", "AtariQNetwork": "dqn", "ReplayBuffer": "dqn", "td_targets": "dqn", "sync_target": "dqn",

@@ -1,0 +1,222 @@
+"""Residual networks and the tools of transfer learning (lecture 08).
+
+A residual block adds its input back to what its layers compute, so the layers only have to
+learn the *change* F(x) = H(x) - x (He et al. 2015)::
+
+    y = relu(x + F(x))          # ResidualBlock, BottleneckBlock (the paper's two blocks)
+    h_{t+1} = h_t + f(h_t)      # DeepStack(residual=True): one Euler step of dh/dt = f(h)
+
+- ``ResidualBlock``    the basic block: two 3x3 convolutions and a shortcut
+- ``BottleneckBlock``  1x1 (reduce) -> 3x3 -> 1x1 (expand) and a shortcut, for wide blocks
+- ``DeepStack``        a plain or residual MLP of any depth, to compare the two at equal depth
+- ``gradient_norms``   the gradient norm of every layer's weights after a backward pass
+- ``freeze``/``unfreeze``  stop/restart training a part of a model (transfer learning)
+"""
+from __future__ import annotations
+
+import numbers
+
+import torch
+from torch import nn
+
+__all__ = ["DeepStack", "ResidualBlock", "BottleneckBlock", "gradient_norms", "freeze", "unfreeze"]
+
+
+class ResidualBlock(nn.Module):
+    """The basic residual block of ResNet-18/34 (He et al. 2015, figure 5 left).
+
+    y = relu(shortcut(x) + F(x)),  F(x) = BN(conv3x3(relu(BN(conv3x3(x)))))
+
+    in_channels C_in, out_channels C_out (default C_in), stride s of the first convolution.
+    x: (N, C_in, H, W) -> y: (N, C_out, H_out, W_out) with H_out = (H - 1) // s + 1 (padding 1
+    keeps the size at s = 1). The shortcut is the identity when the shapes agree, else a
+    strided 1x1 convolution with batch norm (the paper's projection shortcut, option B).
+    ``branch`` holds F and ``shortcut`` the skip path.
+    """
+
+    def __init__(self, in_channels, out_channels=None, stride=1):
+        super().__init__()
+        in_channels = _check_int("ResidualBlock", "in_channels", in_channels)
+        out_channels = in_channels if out_channels is None else _check_int("ResidualBlock", "out_channels",
+                                                                           out_channels)
+        stride = _check_int("ResidualBlock", "stride", stride)
+        self.in_channels, self.out_channels = in_channels, out_channels
+        # no conv biases: the batch norm after each convolution has its own shift (beta)
+        self.branch = nn.Sequential(
+            nn.Conv2d(in_channels, out_channels, 3, stride=stride, padding=1, bias=False),
+            nn.BatchNorm2d(out_channels),
+            nn.ReLU(),
+            nn.Conv2d(out_channels, out_channels, 3, padding=1, bias=False),
+            nn.BatchNorm2d(out_channels),
+        )
+        self.shortcut = _shortcut(in_channels, out_channels, stride)
+
+    def forward(self, x):
+        _check_images(type(self).__name__, x, self.in_channels)
+        return torch.relu(self.shortcut(x) + self.branch(x))
+
+
+class BottleneckBlock(nn.Module):
+    """The bottleneck block of ResNet-50/101/152 (He et al. 2015, figure 5 right).
+
+    y = relu(shortcut(x) + F(x)),  F = 1x1 conv (C_in -> C_b) -> 3x3 conv (C_b -> C_b)
+    -> 1x1 conv (C_b -> C_out), each followed by batch norm and all but the last by a ReLU.
+
+    The first 1x1 convolution shrinks the channels to ``bottleneck_channels`` C_b, so the
+    expensive 3x3 convolution runs on few channels; the last one restores ``out_channels``
+    C_out (default C_in). The paper's example: 256 -> 64 -> 64 -> 256 channels.
+    x: (N, C_in, H, W) -> y: (N, C_out, H_out, W_out), H_out = (H - 1) // stride + 1; the
+    stride sits on the 3x3 convolution. Shortcut as in ``ResidualBlock``.
+    """
+
+    def __init__(self, in_channels, bottleneck_channels, out_channels=None, stride=1):
+        super().__init__()
+        in_channels = _check_int("BottleneckBlock", "in_channels", in_channels)
+        bottleneck_channels = _check_int("BottleneckBlock", "bottleneck_channels", bottleneck_channels)
+        out_channels = in_channels if out_channels is None else _check_int("BottleneckBlock", "out_channels",
+                                                                           out_channels)
+        stride = _check_int("BottleneckBlock", "stride", stride)
+        self.in_channels, self.out_channels = in_channels, out_channels
+        self.bottleneck_channels = bottleneck_channels
+        self.branch = nn.Sequential(
+            nn.Conv2d(in_channels, bottleneck_channels, 1, bias=False),  # reduce
+            nn.BatchNorm2d(bottleneck_channels),
+            nn.ReLU(),
+            nn.Conv2d(bottleneck_channels, bottleneck_channels, 3, stride=stride, padding=1, bias=False),
+            nn.BatchNorm2d(bottleneck_channels),
+            nn.ReLU(),
+            nn.Conv2d(bottleneck_channels, out_channels, 1, bias=False),  # expand
+            nn.BatchNorm2d(out_channels),
+        )
+        self.shortcut = _shortcut(in_channels, out_channels, stride)
+
+    def forward(self, x):
+        _check_images(type(self).__name__, x, self.in_channels)
+        return torch.relu(self.shortcut(x) + self.branch(x))
+
+
+class _TwoLayerBlock(nn.Module):
+    """Two weight layers of a DeepStack, with or without the identity shortcut.
+
+    f(h) = W2 relu(BN(W1 relu(BN(h))))  (batch norm optional), and the block returns
+    h + f(h) when residual, else f(h). The activation sits inside f ("pre-activation",
+    He et al. 2016), so the residual block is exactly one Euler step h + f(h).
+    h: (N, width) -> (N, width).
+    """
+
+    def __init__(self, width, residual, batch_norm):
+        super().__init__()
+        layers = []
+        for _ in range(2):
+            layers += [nn.BatchNorm1d(width)] if batch_norm else []
+            layers += [nn.ReLU(), nn.Linear(width, width)]
+        self.branch = nn.Sequential(*layers)
+        self.residual = residual
+
+    def forward(self, h):
+        return h + self.branch(h) if self.residual else self.branch(h)
+
+
+class DeepStack(nn.Module):
+    """A multilayer perceptron of any depth, plain or residual, for comparing the two.
+
+    depth counts the weight layers, as He et al. do: one input layer (in_features -> width),
+    (depth - 2) / 2 blocks of two width x width layers, and one output layer
+    (width -> num_classes). With ``residual=True`` every block adds its input back
+    (h + f(h)); with False it is an ordinary MLP with ReLUs between all layers. Both have
+    exactly the same parameters, so any difference in training comes from the shortcuts.
+
+    batch_norm: batch normalisation before every ReLU (as in ResNet); False leaves it out.
+    x: (N, in_features) -> logits (N, num_classes).
+    ``body`` maps x to the learned features (N, width) (input layer, blocks, a last ReLU);
+    ``head`` is the output layer, so ``freeze(model.body)`` keeps the features fixed.
+    """
+
+    def __init__(self, in_features, width, depth, num_classes, residual=False, batch_norm=True):
+        super().__init__()
+        in_features = _check_int("DeepStack", "in_features", in_features)
+        width = _check_int("DeepStack", "width", width)
+        num_classes = _check_int("DeepStack", "num_classes", num_classes)
+        if isinstance(depth, bool) or not isinstance(depth, numbers.Integral) or depth < 2 or depth % 2:
+            raise ValueError("DeepStack expects depth to be an even integer >= 2 (input layer + blocks of two "
+                             f"layers + output layer); got {depth!r}.")
+        self.in_features, self.width, self.depth = in_features, width, int(depth)
+        self.num_classes, self.residual = num_classes, bool(residual)
+        blocks = [_TwoLayerBlock(width, self.residual, batch_norm) for _ in range((self.depth - 2) // 2)]
+        last = [nn.BatchNorm1d(width)] if batch_norm else []
+        self.body = nn.Sequential(nn.Linear(in_features, width), *blocks, *last, nn.ReLU())
+        self.head = nn.Linear(width, num_classes)
+
+    def features(self, x):
+        """The body's output for x (N, in_features): features of shape (N, width)."""
+        if not isinstance(x, torch.Tensor) or x.ndim != 2 or x.shape[1] != self.in_features:
+            shape = tuple(x.shape) if hasattr(x, "shape") else type(x).__name__
+            raise ValueError(f"DeepStack expects x of shape (N, {self.in_features}) as a tensor; got {shape}.")
+        return self.body(x)
+
+    def forward(self, x):
+        return self.head(self.features(x))
+
+
+def gradient_norms(model) -> dict[str, float]:
+    """The Euclidean norm of the gradient of every weight matrix or kernel, after a backward.
+
+    One entry per parameter with two or more dimensions (Linear weights, conv kernels), in
+    the order of ``model.named_parameters()`` (input side first); biases and batch-norm
+    scales are left out. Frozen parameters are skipped; a trainable weight that received no
+    gradient counts as 0.0. Returns {parameter name: norm}.
+    """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"gradient_norms expects a torch.nn.Module; got {type(model).__name__}.")
+    weights = [(name, p) for name, p in model.named_parameters() if p.ndim >= 2 and p.requires_grad]
+    if not weights:
+        raise ValueError("gradient_norms expects a model with at least one trainable weight matrix or kernel; "
+                         "found none.")
+    if all(p.grad is None for _, p in weights):
+        raise ValueError("gradient_norms found no gradients: compute a loss and call loss.backward() first.")
+    return {name: (0.0 if p.grad is None else p.grad.detach().norm().item()) for name, p in weights}
+
+
+def freeze(module):
+    """Stop training ``module``: requires_grad = False for all its parameters. Returns it.
+
+    Optimisers built afterwards (e.g. by ``dlcourse.models.fit``) leave it unchanged. Batch
+    norm layers still update their running statistics in training mode; call ``.eval()`` on
+    the module too if those must stay fixed.
+    """
+    return _set_requires_grad("freeze", module, False)
+
+
+def unfreeze(module):
+    """Train ``module`` again: requires_grad = True for all its parameters. Returns it."""
+    return _set_requires_grad("unfreeze", module, True)
+
+
+# ---------------------------------------------------------------------------- helpers
+def _set_requires_grad(function, module, flag):
+    if not isinstance(module, nn.Module):
+        raise TypeError(f"{function} expects a torch.nn.Module (a model or a part of one); "
+                        f"got {type(module).__name__}.")
+    for parameter in module.parameters():
+        parameter.requires_grad_(flag)
+    return module
+
+
+def _shortcut(in_channels, out_channels, stride):
+    if stride == 1 and in_channels == out_channels:
+        return nn.Identity()
+    # projection: match the channels and the size of the branch's output
+    return nn.Sequential(nn.Conv2d(in_channels, out_channels, 1, stride=stride, bias=False),
+                         nn.BatchNorm2d(out_channels))
+
+
+def _check_images(block, x, channels):
+    if not isinstance(x, torch.Tensor) or x.ndim != 4 or x.shape[1] != channels:
+        shape = tuple(x.shape) if hasattr(x, "shape") else type(x).__name__
+        raise ValueError(f"{block} expects x of shape (N, {channels}, H, W) as a tensor; got {shape}.")
+
+
+def _check_int(owner, name, value, minimum=1):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ValueError(f"{owner} expects {name} to be an integer >= {minimum}; got {value!r}.")
+    return int(value)
