@@ -3,6 +3,7 @@ import copy
 import re
 
 import gymnasium as gym
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
@@ -57,6 +58,7 @@ def test_plot_q_table_draws_one_mark_per_tile():
     env = gym.make("FrozenLake-v1")
     ax = plot_q_table(np.random.default_rng(0).random((16, 4)), env.unwrapped.desc)
     assert len(ax.texts) == 16
+    plt.close(ax.figure)
     with pytest.raises(ValueError, match=re.escape("plot_q_table expects Q of shape (16, 4) for a 4 x 4 map")):
         plot_q_table(np.zeros((9, 4)), env.unwrapped.desc)
 

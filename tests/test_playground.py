@@ -1,6 +1,5 @@
 """The playground trains a seeded network on 2-D data, draws it without leaving figures open,
 and refuses settings outside its controls with a sentence naming the setting."""
-import time
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -147,7 +146,7 @@ def test_bad_settings_are_refused_with_the_setting_named(kwargs, message):
 
 
 @pytest.mark.slow
-def test_the_largest_allowed_network_trains_within_a_few_seconds():
-    start = time.perf_counter()
-    train_playground("spiral", hidden_width=32, depth=4, epochs=500)
-    assert time.perf_counter() - start < 6.0  # ~2 s on a laptop core; generous for a shared CI machine
+def test_the_largest_allowed_network_learns_the_spiral():
+    # How long a click takes is the benchmark runner's business (lecture 02's time), not a test's.
+    run = train_playground("spiral", hidden_width=32, depth=4, epochs=500)
+    assert run.train_accuracy > 0.9 and len(run.history["loss"]) == 500
