@@ -66,7 +66,14 @@ def temporary_course(course: Course):
         copy_dir = root / course.course_dir.relative_to(course.root)
         copy_dir.mkdir(parents=True, exist_ok=True)
         config = (course.course_dir / "nbgrader_config.py").read_text()
-        config += f"\n# dlcourse check: cut infinite loops short\nc.Execute.timeout = {CHECK_CELL_TIMEOUT}\n"
+        # Answer cells get a few seconds, so a planted infinite loop is cut off quickly; test cells
+        # keep the time real grading gives them (the course's timeout, or what the cell declares).
+        config += ("\n# dlcourse check: cut infinite loops in answer cells short\n"
+                   "import functools\n"
+                   "from dlcourse.grading.time_limits import cell_time_limit\n"
+                   "c.Execute.timeout_func = functools.partial(\n"
+                   f"    cell_time_limit, default={CHECK_CELL_TIMEOUT}, tests=c.Execute.get('timeout', 60))\n"
+                   f"c.Execute.timeout = {CHECK_CELL_TIMEOUT}\n")
         (copy_dir / "nbgrader_config.py").write_text(config)
         yield Course(copy_dir, db_url=f"sqlite:///{copy_dir / 'gradebook.db'}")
 

@@ -1,0 +1,35 @@
+"""How long nbgrader lets each cell of a graded notebook run (its ``Execute.timeout_func``).
+
+Every cell gets a minute, except a locked test cell whose source declares more in its
+metadata, ``{"dlcourse": {"time_limit": 150}}``: a hidden test that trains a model to a
+target (a08's DQN on CartPole) needs longer than a unit test, and saying so on the cell
+keeps the limit next to the code it is for. A ceiling stops a hand-edited notebook from
+stalling a grading run.
+"""
+from __future__ import annotations
+
+DEFAULT_SECONDS = 60
+CEILING_SECONDS = 300
+
+
+def declared_time_limit(cell) -> int | None:
+    """The seconds a cell's metadata asks for (capped at the ceiling), or None if it asks nothing."""
+    requested = cell.get("metadata", {}).get("dlcourse", {}).get("time_limit")
+    if isinstance(requested, bool) or not isinstance(requested, (int, float)) or requested <= 0:
+        return None
+    return int(min(requested, CEILING_SECONDS))
+
+
+def cell_time_limit(cell, default: int = DEFAULT_SECONDS, tests: int | None = None) -> int:
+    """Seconds ``cell`` may run: its declared limit, else ``tests`` for graded test cells, else ``default``.
+
+    ``dlcourse check`` passes a short ``default`` (so a planted infinite loop is cut off quickly)
+    and ``tests`` = the course's minute, so test cells keep the time they have in real grading.
+    """
+    declared = declared_time_limit(cell)
+    if declared is not None:
+        return declared
+    grading = cell.get("metadata", {}).get("nbgrader", {})
+    if tests is not None and grading.get("grade") and not grading.get("solution"):
+        return tests
+    return default

@@ -1,0 +1,597 @@
+"""Generative adversarial networks (lecture 11).
+
+A generator G turns noise z ~ p_0 = N(0, I) into samples x = G(z); a discriminator D
+outputs the probability that x is real. They play the min-max game of Goodfellow et al.
+(2014)::
+
+    min_G max_D V(D, G) = E_{x ~ p*}[log D(x)] + E_{z ~ p_0}[log(1 - D(G(z)))]
+
+Every discriminator here returns a *logit* l with D(x) = sigmoid(l). The losses use
+log D = log sigmoid(l) and log(1 - D) = log sigmoid(-l), which stay finite for any l,
+where log(sigmoid(l)) would give log(0) = -inf once sigmoid(l) rounds to 0.
+
+- ``Generator``, ``Discriminator``  multilayer perceptrons for low-dimensional data (1-D
+  densities, the ring of 8 Gaussians); the discriminator optionally sees a mini-batch
+  statistic, the standard deviation of its features over the batch (Karras et al. 2018)
+- ``DCGANGenerator``, ``DCGANDiscriminator``  the convolutional pair of Radford et al. (2016)
+- ``ConditionalGenerator``, ``ConditionalDiscriminator``  both players see a class label
+  (Mirza & Osindero 2014)
+- ``discriminator_loss``, ``generator_loss``  the players' losses, from logits, with one-sided
+  label smoothing and the saturating or non-saturating generator loss
+- ``train_gan``  the alternating algorithm: k discriminator steps, then one generator step
+- ``mode_coverage``  the share of samples near each mode of a mixture
+- ``plot_density_1d``, ``plot_samples_2d``  pictures of a 1-D GAN and of 2-D samples
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from ..config import progress as _progress
+from ._checks import as_numpy as _as_numpy, check_int as _check_int, check_real as _check_real
+from ._checks import check_widths as _check_widths, float_tensor as _float_tensor, live_curves
+
+__all__ = [
+    "Generator", "Discriminator", "MinibatchStdDev",
+    "DCGANGenerator", "DCGANDiscriminator",
+    "ConditionalGenerator", "ConditionalDiscriminator",
+    "discriminator_loss", "generator_loss", "train_gan",
+    "mode_coverage", "plot_density_1d", "plot_samples_2d",
+]
+
+
+# ================================================================= fully connected players
+class Generator(nn.Module):
+    """A fully connected generator G: latent_dim -> hidden... -> output_dim.
+
+    latent_dim n: size of the noise z ~ N(0, I_n); output_dim d: size of a sample.
+    hidden: widths of the hidden layers (ReLU after each).
+    output_activation: None (real-valued samples), "tanh" (samples in (-1, 1)) or
+        "sigmoid" (samples in (0, 1)).
+    ``forward(z)`` maps (N, n) -> (N, d); ``sample(n)`` draws fresh noise.
+    """
+
+    def __init__(self, latent_dim=2, output_dim=2, hidden=(64, 64), output_activation=None):
+        super().__init__()
+        self.latent_dim = _check_int("Generator", "latent_dim", latent_dim)
+        self.output_dim = _check_int("Generator", "output_dim", output_dim)
+        hidden = _check_widths("Generator", hidden)
+        if output_activation not in _OUTPUT_ACTIVATIONS:
+            raise ValueError("Generator expects output_activation to be None, 'tanh' or 'sigmoid'; "
+                             f"got {output_activation!r}.")
+        widths = [self.latent_dim, *hidden, self.output_dim]
+        layers = []
+        for fan_in, fan_out in zip(widths[:-2], widths[1:-1]):
+            layers += [nn.Linear(fan_in, fan_out), nn.ReLU()]
+        layers.append(nn.Linear(widths[-2], widths[-1]))
+        if output_activation is not None:
+            layers.append(_OUTPUT_ACTIVATIONS[output_activation]())
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, z):
+        return self.net(_check_matrix(type(self).__name__, z, self.latent_dim, "z"))
+
+    @torch.no_grad()
+    def sample(self, n, generator=None):
+        """n samples G(z), z ~ N(0, I), without gradients; generator: an optional torch.Generator. (n, d)."""
+        n = _check_int(f"{type(self).__name__}.sample", "n", n)
+        return self(torch.randn(n, self.latent_dim, generator=generator))
+
+
+class MinibatchStdDev(nn.Module):
+    """Append one feature to every example: the spread of the whole mini-batch (Karras et al. 2018).
+
+    h (N, F) -> (N, F + 1). The new feature is sigma = mean_f std_n(h[n, f]), the standard
+    deviation of each feature over the batch, averaged over the features, the same number
+    for every example. A batch of near-identical samples (a collapsed generator) has a small
+    sigma, real batches do not, so a discriminator that sees sigma can reject the whole batch.
+    """
+
+    def forward(self, h):
+        # sqrt(var + eps): the gradient of sqrt at 0 is infinite, and a collapsed batch has var = 0
+        sigma = torch.sqrt(h.var(dim=0, unbiased=False) + 1e-8).mean()
+        return torch.cat([h, sigma.expand(len(h), 1)], dim=1)
+
+
+class Discriminator(nn.Module):
+    """A fully connected discriminator: input_dim -> hidden... -> 1 logit.
+
+    input_dim d: size of a sample; hidden: widths of the hidden layers (LeakyReLU with slope
+    0.2 after each, as Radford et al. 2016 recommend for discriminators).
+    minibatch_std: if True, a ``MinibatchStdDev`` feature joins every input, so D judges each
+        sample together with the spread of its mini-batch (for low-dimensional data such as
+        2-D points the spread of the samples themselves is the telling statistic).
+    ``forward(x)`` maps (N, d) -> logits (N,); D(x) = sigmoid(logit).
+    """
+
+    def __init__(self, input_dim=2, hidden=(64, 64), minibatch_std=False):
+        super().__init__()
+        self.input_dim = _check_int("Discriminator", "input_dim", input_dim)
+        hidden = _check_widths("Discriminator", hidden)
+        if not isinstance(minibatch_std, bool):
+            raise TypeError(f"Discriminator expects minibatch_std to be True or False; got {minibatch_std!r}.")
+        self.minibatch_std = minibatch_std
+        layers = [MinibatchStdDev()] if minibatch_std else []
+        widths = [self.input_dim + minibatch_std, *hidden]
+        for fan_in, fan_out in zip(widths[:-1], widths[1:]):
+            layers += [nn.Linear(fan_in, fan_out), nn.LeakyReLU(0.2)]
+        layers.append(nn.Linear(widths[-1], 1))
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.net(_check_matrix(type(self).__name__, x, self.input_dim)).squeeze(1)  # (N,)
+
+
+# ==================================================================== convolutional players
+def _normal_init(module):
+    """Radford et al. (2016): every convolution and linear weight ~ N(0, 0.02^2), batch-norm scale ~ N(1, 0.02^2)."""
+    for layer in module.modules():
+        if isinstance(layer, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
+            nn.init.normal_(layer.weight, 0.0, 0.02)
+            if layer.bias is not None:
+                nn.init.zeros_(layer.bias)
+        elif isinstance(layer, (nn.BatchNorm1d, nn.BatchNorm2d)):
+            nn.init.normal_(layer.weight, 1.0, 0.02)
+            nn.init.zeros_(layer.bias)
+
+
+class DCGANGenerator(nn.Module):
+    """The DCGAN generator (Radford et al. 2016): z -> a small feature map -> upsampled to an image.
+
+    A linear layer projects z (N, latent_dim) to channels[0] maps of size s x s, with
+    s = image_size / 2^len(channels); each following stage is a transposed convolution
+    (kernel 4, stride 2, padding 1) that doubles the size, then batch norm and ReLU; the last
+    stage outputs ``out_channels`` maps through tanh, so images lie in (-1, 1).
+    Example: image_size=28, channels=(32, 16): z -> 32 x 7 x 7 -> 16 x 14 x 14 -> 1 x 28 x 28.
+
+    No pooling and no fully connected hidden layers, batch norm in every hidden stage, ReLU
+    inside and tanh at the output: the paper's guidelines. Weights start as N(0, 0.02^2).
+    ``forward(z)`` maps (N, latent_dim) -> (N, out_channels, image_size, image_size).
+    """
+
+    def __init__(self, latent_dim=32, image_size=28, channels=(32, 16), out_channels=1):
+        super().__init__()
+        self.latent_dim = _check_int(type(self).__name__, "latent_dim", latent_dim)
+        self.image_size, self.channels, self.start = _check_image_geometry(type(self).__name__, image_size, channels)
+        self.out_channels = _check_int(type(self).__name__, "out_channels", out_channels)
+        c0, s = self.channels[0], self.start
+        self.project = nn.Sequential(nn.Linear(self.latent_dim, c0 * s * s, bias=False),
+                                     nn.BatchNorm1d(c0 * s * s), nn.ReLU())
+        layers = []
+        for c_in, c_out in zip(self.channels[:-1], self.channels[1:]):
+            layers += [nn.ConvTranspose2d(c_in, c_out, 4, stride=2, padding=1, bias=False),  # size x 2
+                       nn.BatchNorm2d(c_out), nn.ReLU()]
+        layers += [nn.ConvTranspose2d(self.channels[-1], self.out_channels, 4, stride=2, padding=1), nn.Tanh()]
+        self.upsample = nn.Sequential(*layers)
+        _normal_init(self)
+
+    def forward(self, z):
+        z = _check_matrix(type(self).__name__, z, self.latent_dim, "z")
+        h = self.project(z).view(-1, self.channels[0], self.start, self.start)  # (N, c0, s, s)
+        return self.upsample(h)
+
+    @torch.no_grad()
+    def sample(self, n, generator=None):
+        """n images G(z), z ~ N(0, I), without gradients: (n, out_channels, image_size, image_size).
+
+        The batch-norm layers use batch statistics in training mode and their running
+        averages in evaluation mode (``model.eval()``, which ``train_gan`` leaves the model in).
+        """
+        n = _check_int(f"{type(self).__name__}.sample", "n", n)
+        return self(torch.randn(n, self.latent_dim, generator=generator))
+
+
+class DCGANDiscriminator(nn.Module):
+    """The DCGAN discriminator (Radford et al. 2016): strided convolutions down to one logit.
+
+    The mirror image of ``DCGANGenerator`` with the same image_size and channels: each stage
+    is a convolution (kernel 4, stride 2, padding 1) that halves the size, then batch norm
+    (not after the first stage, which sees the images themselves) and LeakyReLU(0.2); a
+    linear layer turns the last channels[0] x s x s maps into one logit.
+    Example: image_size=28, channels=(32, 16): 1 x 28 x 28 -> 16 x 14 x 14 -> 32 x 7 x 7 -> 1.
+    ``forward(x)`` maps (N, in_channels, image_size, image_size) -> logits (N,).
+    """
+
+    def __init__(self, image_size=28, channels=(32, 16), in_channels=1):
+        super().__init__()
+        self.image_size, self.channels, self.start = _check_image_geometry(type(self).__name__, image_size, channels)
+        self.in_channels = _check_int(type(self).__name__, "in_channels", in_channels)
+        widths = [self.in_channels, *self.channels[::-1]]
+        layers = []
+        for index, (c_in, c_out) in enumerate(zip(widths[:-1], widths[1:])):
+            layers.append(nn.Conv2d(c_in, c_out, 4, stride=2, padding=1, bias=index == 0))  # size / 2
+            if index > 0:
+                layers.append(nn.BatchNorm2d(c_out))
+            layers.append(nn.LeakyReLU(0.2))
+        self.features = nn.Sequential(*layers)
+        self.classify = nn.Linear(self.channels[0] * self.start * self.start, 1)
+        _normal_init(self)
+
+    def forward(self, x):
+        x = _check_images(type(self).__name__, x, self.in_channels, self.image_size)
+        return self.classify(self.features(x).flatten(1)).squeeze(1)  # (N,)
+
+
+# ======================================================================= conditional players
+class ConditionalGenerator(nn.Module):
+    """A class-conditional DCGAN generator G(z, y) (Mirza & Osindero 2014).
+
+    The label y is looked up in a learned table (``embedding``: num_classes x embedding_dim)
+    and joined to the noise: G(z, y) = DCGAN generator([z, e_y]). Asking for class y then
+    means feeding its row e_y. The other arguments are those of ``DCGANGenerator``; its
+    input has latent_dim + embedding_dim entries.
+    ``forward(z, labels)``: z (N, latent_dim), labels (N,) integers in [0, num_classes)
+    -> images (N, out_channels, image_size, image_size).
+    """
+
+    def __init__(self, num_classes=10, latent_dim=32, embedding_dim=10, image_size=28, channels=(32, 16),
+                 out_channels=1):
+        super().__init__()
+        self.num_classes = _check_int(type(self).__name__, "num_classes", num_classes)
+        self.latent_dim = _check_int(type(self).__name__, "latent_dim", latent_dim)
+        self.embedding_dim = _check_int(type(self).__name__, "embedding_dim", embedding_dim)
+        self.embedding = nn.Embedding(self.num_classes, self.embedding_dim)
+        self.generator = DCGANGenerator(self.latent_dim + self.embedding_dim, image_size, channels, out_channels)
+
+    def forward(self, z, labels):
+        z = _check_matrix(type(self).__name__, z, self.latent_dim, "z")
+        labels = _check_labels(type(self).__name__, labels, self.num_classes, len(z))
+        return self.generator(torch.cat([z, self.embedding(labels)], dim=1))  # input (N, latent_dim + embedding_dim)
+
+    @torch.no_grad()
+    def sample(self, labels, generator=None):
+        """One image per requested label, labels (n,) -> (n, out_channels, image_size, image_size)."""
+        labels = _check_labels(f"{type(self).__name__}.sample", labels, self.num_classes)
+        return self(torch.randn(len(labels), self.latent_dim, generator=generator), labels)
+
+
+class ConditionalDiscriminator(nn.Module):
+    """A class-conditional DCGAN discriminator D(x, y) (Mirza & Osindero 2014).
+
+    The label y is looked up in a learned table (``embedding``: num_classes x
+    image_size^2), reshaped to one image_size x image_size map and stacked onto the image
+    as an extra channel; a ``DCGANDiscriminator`` with in_channels + 1 channels scores the
+    pair. D must then answer "is this a real example *of class y*?", so a generator that
+    draws a good 3 when asked for a 7 is caught.
+    ``forward(x, labels)``: x (N, in_channels, image_size, image_size), labels (N,) -> logits (N,).
+    """
+
+    def __init__(self, num_classes=10, image_size=28, channels=(32, 16), in_channels=1):
+        super().__init__()
+        self.num_classes = _check_int(type(self).__name__, "num_classes", num_classes)
+        self.discriminator = DCGANDiscriminator(image_size, channels, _check_int(type(self).__name__, "in_channels",
+                                                                                 in_channels) + 1)
+        self.image_size, self.in_channels = self.discriminator.image_size, in_channels
+        self.embedding = nn.Embedding(self.num_classes, self.image_size * self.image_size)
+
+    def forward(self, x, labels):
+        x = _check_images(type(self).__name__, x, self.in_channels, self.image_size)
+        labels = _check_labels(type(self).__name__, labels, self.num_classes, len(x))
+        label_map = self.embedding(labels).view(-1, 1, self.image_size, self.image_size)  # (N, 1, H, W)
+        return self.discriminator(torch.cat([x, label_map], dim=1))
+
+
+# =================================================================================== losses
+def discriminator_loss(real_logits, fake_logits, smoothing=0.0):
+    """The discriminator's loss: binary cross-entropy, real examples labelled 1 and fakes 0.
+
+        J_D = -E_x[(1 - s) log D(x) + s log(1 - D(x))] - E_z[log(1 - D(G(z)))]
+
+    It is -V(D, G) of the min-max game when s = 0, so minimising J_D maximises V; at the
+    equilibrium D = 1/2 it equals log 4. s = ``smoothing`` is one-sided label smoothing
+    (Salimans et al. 2016): real examples get the target 1 - s (e.g. 0.9) instead of 1,
+    fakes keep the target 0, so D is never pushed to be certain about real data.
+    real_logits: logits of D on real examples, fake_logits: on generated ones (tensors of
+    any shape; the means run over all entries). Returns a 0-d tensor.
+    """
+    _check_logits("discriminator_loss", "real_logits", real_logits)
+    _check_logits("discriminator_loss", "fake_logits", fake_logits)
+    smoothing = _check_real("discriminator_loss", "smoothing", smoothing, "a number in [0, 1)", lambda v: 0 <= v < 1)
+    # log D = logsigmoid(l) and log(1 - D) = logsigmoid(-l): finite for every logit
+    real = -((1 - smoothing) * F.logsigmoid(real_logits) + smoothing * F.logsigmoid(-real_logits)).mean()
+    fake = -F.logsigmoid(-fake_logits).mean()
+    return real + fake
+
+
+def generator_loss(fake_logits, saturating=False):
+    """The generator's loss, from D's logits on generated examples.
+
+        saturating:     J_G = E_z[log(1 - D(G(z)))]     (the min-max game itself)
+        non-saturating: J_G = -E_z[log D(G(z))]         (Goodfellow et al. 2014's fix)
+
+    Both are lowest where D(G(z)) = 1. With D = sigmoid(l), dJ_G/dl is -D for the saturating
+    loss and -(1 - D) for the non-saturating one: early in training D(G(z)) is near 0, and
+    only the non-saturating loss still gives the generator a gradient.
+    fake_logits: a tensor of any shape (the mean runs over all entries). Returns a 0-d tensor.
+    """
+    _check_logits("generator_loss", "fake_logits", fake_logits)
+    if not isinstance(saturating, bool):
+        raise TypeError(f"generator_loss expects saturating to be True or False; got {saturating!r}.")
+    if saturating:
+        return F.logsigmoid(-fake_logits).mean()   # log(1 - D)
+    return -F.logsigmoid(fake_logits).mean()       # -log D
+
+
+# ============================================================================ training loop
+def train_gan(generator, discriminator, X, *, steps, labels=None, batch_size=64, k=1, lr=2e-4, lr_d=None,
+              betas=(0.5, 0.999), saturating=False, smoothing=0.0, seed=0, callback=None, live=None,
+              progress=True):
+    """Train a GAN with the alternating algorithm of Goodfellow et al. (2014), using Adam.
+
+    One step of the loop::
+
+        repeat k times:                                   # discriminator steps
+            x ~ m real examples, z ~ m noise vectors
+            phi <- phi - lr_d * grad_phi discriminator_loss(D(x), D(G(z)), smoothing)
+        z ~ m noise vectors                               # one generator step
+        theta <- theta - lr * grad_theta generator_loss(D(G(z)), saturating)
+
+    (with Adam in place of the plain gradient step; betas (0.5, 0.999) as Radford et al. 2016).
+    generator: a ``Generator``, ``DCGANGenerator`` or ``ConditionalGenerator`` (any module
+        with a ``latent_dim`` attribute); discriminator: a matching discriminator returning logits.
+    X: real examples (N, ...) (NumPy array or tensor), with the shape the generator outputs.
+    labels: class labels (N,) of X, required for conditional players (then real examples
+        are scored with their labels, and fakes are made for labels drawn uniformly).
+    steps: generator steps; batch_size m; k: discriminator steps per generator step.
+    lr: the generator's learning rate; lr_d: the discriminator's (default: lr).
+    saturating, smoothing: passed to ``generator_loss`` and ``discriminator_loss``.
+    seed: seeds the batches and the noise, so with fixed initial weights a run repeats exactly.
+    callback: called as callback(step, generator, discriminator) after every generator step
+        (step counts from 1), e.g. to keep snapshots of samples.
+    live: draw the losses live (``dlcourse.plotting.TrainingCurves``); None: only in Jupyter.
+
+    Returns a dict of per-step lists: "d_loss" (mean over the k discriminator steps),
+    "g_loss", "d_real" (mean D(x) on the last real batch) and "d_fake" (mean D(G(z)) in
+    the generator step). Both models are left in evaluation mode.
+    """
+    for name, model in (("generator", generator), ("discriminator", discriminator)):
+        if not isinstance(model, nn.Module):
+            raise TypeError(f"train_gan expects {name} to be a torch.nn.Module; got {type(model).__name__}.")
+    if not isinstance(getattr(generator, "latent_dim", None), int):
+        raise TypeError("train_gan expects a generator with a latent_dim attribute (Generator, DCGANGenerator or "
+                        f"ConditionalGenerator); got {type(generator).__name__}.")
+    conditional = isinstance(generator, ConditionalGenerator)
+    if conditional != isinstance(discriminator, ConditionalDiscriminator):
+        raise TypeError("train_gan expects both players conditional (ConditionalGenerator and "
+                        "ConditionalDiscriminator) or neither; got "
+                        f"{type(generator).__name__} and {type(discriminator).__name__}.")
+    steps = _check_int("train_gan", "steps", steps)
+    batch_size = _check_int("train_gan", "batch_size", batch_size)
+    k = _check_int("train_gan", "k", k)
+    lr = _check_real("train_gan", "lr", lr, "a positive learning rate", lambda v: v > 0)
+    lr_d = lr if lr_d is None else _check_real("train_gan", "lr_d", lr_d, "a positive learning rate", lambda v: v > 0)
+    smoothing = _check_real("train_gan", "smoothing", smoothing, "a number in [0, 1)", lambda v: 0 <= v < 1)
+    if callback is not None and not callable(callback):
+        raise TypeError(f"train_gan expects callback to be a function (step, generator, discriminator); "
+                        f"got {type(callback).__name__}.")
+    X = _float_tensor("train_gan", "X", X)
+    if conditional:
+        if labels is None:
+            raise ValueError("train_gan with conditional players needs labels: one class label per example of X.")
+        labels = _check_labels("train_gan", labels, generator.num_classes, len(X))
+    elif labels is not None:
+        raise ValueError("train_gan got labels but the players are not conditional; use ConditionalGenerator and "
+                         "ConditionalDiscriminator, or leave labels=None.")
+    noise = torch.Generator().manual_seed(_check_int("train_gan", "seed", seed, minimum=0))
+    _check_sample_shape(generator, X, conditional)
+
+    opt_g = torch.optim.Adam(generator.parameters(), lr=lr, betas=betas)
+    opt_d = torch.optim.Adam(discriminator.parameters(), lr=lr_d, betas=betas)
+
+    def fake_batch():
+        z = torch.randn(batch_size, generator.latent_dim, generator=noise)
+        if not conditional:
+            return generator(z), None
+        y = torch.randint(generator.num_classes, (batch_size,), generator=noise)
+        return generator(z, y), y
+
+    def score(x, y):
+        return discriminator(x) if y is None else discriminator(x, y)
+
+    history = {"d_loss": [], "g_loss": [], "d_real": [], "d_fake": []}
+    curves = live_curves({"loss": ["d_loss", "g_loss"], "D": ["d_real", "d_fake"]}, live, xlabel="step")
+    generator.train()
+    discriminator.train()
+    for step in _progress(range(1, steps + 1), desc="GAN steps", disable=not progress):
+        d_total = 0.0
+        for _ in range(k):                                      # k discriminator steps
+            rows = torch.randint(len(X), (batch_size,), generator=noise)
+            y_real = labels[rows] if conditional else None
+            with torch.no_grad():                               # G is fixed while D learns
+                fake, y_fake = fake_batch()
+            real_logits = score(X[rows], y_real)
+            d_loss = discriminator_loss(real_logits, score(fake, y_fake), smoothing)
+            opt_d.zero_grad()
+            d_loss.backward()
+            opt_d.step()
+            d_total += d_loss.item()
+        fake, y_fake = fake_batch()                             # one generator step
+        fake_logits = score(fake, y_fake)
+        g_loss = generator_loss(fake_logits, saturating)
+        opt_g.zero_grad()
+        g_loss.backward()                                       # also fills D's gradients; opt_d zeroes them
+        opt_g.step()
+
+        history["d_loss"].append(d_total / k)
+        history["g_loss"].append(g_loss.item())
+        history["d_real"].append(torch.sigmoid(real_logits).mean().item())
+        history["d_fake"].append(torch.sigmoid(fake_logits).mean().item())
+        if curves is not None:
+            curves.update(step, {name: history[name][-1] for name in curves.series})
+        if callback is not None:
+            callback(step, generator, discriminator)
+    generator.eval()
+    discriminator.eval()
+    if curves is not None:
+        curves.finish()
+    return history
+
+
+# ================================================================================ evaluation
+def mode_coverage(samples, centres, std):
+    """The share of samples that lie within 3 standard deviations of each mode of a mixture.
+
+    samples: (N, d) points (array or tensor); centres: (K, d) mode centres; std: the modes'
+    standard deviation. A sample counts for the nearest centre if its distance is at most
+    3 * std. Returns a (K,) NumPy array of fractions of all N samples (summing to at most 1);
+    the rest are "between modes". A mode is *covered* if its share is not tiny, e.g.
+    ``(mode_coverage(...) >= 0.02).sum()`` counts the modes a generator still produces.
+    """
+    samples, centres = _as_numpy(samples), _as_numpy(centres)
+    if samples.ndim != 2 or centres.ndim != 2 or samples.shape[1] != centres.shape[1] or not len(samples):
+        raise ValueError("mode_coverage expects samples (N, d) and centres (K, d) with the same d and N >= 1; "
+                         f"got shapes {samples.shape} and {centres.shape}.")
+    std = _check_real("mode_coverage", "std", std, "a positive standard deviation", lambda v: v > 0)
+    distances = np.linalg.norm(samples[:, None, :] - centres[None, :, :], axis=2)  # (N, K)
+    nearest = distances.argmin(axis=1)
+    close = distances[np.arange(len(samples)), nearest] <= 3 * std
+    return np.bincount(nearest[close], minlength=len(centres)) / len(samples)
+
+
+# ================================================================================== plotting
+def plot_density_1d(grid, p_data, p_model=None, model_samples=None, discriminator=None, ax=None, title=None):
+    """The 1-D picture of Goodfellow et al. (2014): data density, model density, discriminator.
+
+    grid: (G,) points on the x axis; p_data: (G,) the data density p* on the grid.
+    p_model: (G,) the model density p_G on the grid, and/or model_samples: (M,) generated
+        points, drawn as a normalised histogram.
+    discriminator: (G,) values D(x) in [0, 1] on the grid, drawn on a second y axis with the
+        level 1/2 it reaches at the equilibrium.
+    Returns the Axes (the densities' axis).
+    """
+    import matplotlib.pyplot as plt
+
+    grid = _as_numpy(grid)
+    if grid.ndim != 1 or len(grid) < 2:
+        raise ValueError(f"plot_density_1d expects grid of shape (G,) with G >= 2 points; got shape {grid.shape}.")
+    curves = {"p_data": p_data, "p_model": p_model, "discriminator": discriminator}
+    curves = {name: _as_numpy(values) for name, values in curves.items() if values is not None}
+    for name, values in curves.items():
+        if values.shape != grid.shape:
+            raise ValueError(f"plot_density_1d expects {name} of shape {grid.shape}, one value per grid point; "
+                             f"got shape {values.shape}.")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
+    ax.plot(grid, curves["p_data"], color="black", lw=2, label="$p^*$ (data)")
+    if "p_model" in curves:
+        ax.plot(grid, curves["p_model"], color="tab:green", lw=2, label="$p_G$ (model)")
+    if model_samples is not None:
+        ax.hist(_as_numpy(model_samples).ravel(), bins=50, range=(grid[0], grid[-1]), density=True,
+                color="tab:green", alpha=0.3, label="G(z) samples")
+    ax.set(xlabel="x", ylabel="density")
+    ax.set_ylim(bottom=0)
+    handles, names = ax.get_legend_handles_labels()
+    if "discriminator" in curves:
+        twin = ax.twinx()
+        (line,) = twin.plot(grid, curves["discriminator"], color="tab:blue", ls="--", lw=2, label="D(x)")
+        twin.axhline(0.5, color="tab:blue", lw=0.8, ls=":")
+        twin.set_ylim(0, 1.05)
+        twin.set_ylabel("D(x)", color="tab:blue")
+        handles, names = handles + [line], names + ["D(x)"]
+    ax.legend(handles, names, loc="upper left", fontsize="small")
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+def plot_samples_2d(real=None, fake=None, centres=None, ax=None, title=None, limit=None):
+    """Scatter 2-D real samples (grey) and generated samples (red), optionally marking mode centres.
+
+    real, fake: (N, 2) and (M, 2) points (arrays or tensors) or None; centres: (K, 2) or None,
+    drawn as crosses; limit: half-width of the square view (None: matplotlib's choice).
+    Returns the Axes.
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4, 4), layout="constrained")
+    for name, points, style in (("real", real, dict(s=4, color="0.6", alpha=0.5)),
+                                ("generated", fake, dict(s=4, color="tab:red", alpha=0.5)),
+                                ("centres", centres, dict(s=40, color="black", marker="x"))):
+        if points is None:
+            continue
+        points = _as_numpy(points)
+        if points.ndim != 2 or points.shape[1] != 2:
+            raise ValueError(f"plot_samples_2d expects {name} points of shape (N, 2); got shape {points.shape}.")
+        ax.scatter(points[:, 0], points[:, 1], label=name, **style)
+    if limit is not None:
+        limit = _check_real("plot_samples_2d", "limit", limit, "a positive number", lambda v: v > 0)
+        ax.set(xlim=(-limit, limit), ylim=(-limit, limit))
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title is not None:
+        ax.set_title(title, fontsize="medium")
+    return ax
+
+
+# ================================================================================== helpers
+_OUTPUT_ACTIVATIONS = {None: None, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
+
+
+
+
+def _check_sample_shape(generator, X, conditional):
+    """Fail early, in words, if the generator's samples and the real examples differ in shape."""
+    was_training = generator.training
+    generator.eval()  # batch norm in training mode cannot take a batch of one
+    with torch.no_grad():
+        z = torch.zeros(1, generator.latent_dim)
+        fake = generator(z, torch.zeros(1, dtype=torch.long)) if conditional else generator(z)
+    generator.train(was_training)
+    if fake.shape[1:] != X.shape[1:]:
+        raise ValueError(f"train_gan expects X to hold examples shaped like the generator's samples, "
+                         f"{tuple(fake.shape[1:])}; got X of shape {tuple(X.shape)}.")
+
+
+def _check_logits(function, name, logits):
+    if not isinstance(logits, torch.Tensor):
+        raise TypeError(f"{function} expects {name} to be a torch tensor of logits; got {type(logits).__name__}.")
+    if not logits.is_floating_point() or logits.numel() == 0:
+        raise ValueError(f"{function} expects {name} to be a non-empty floating-point tensor of logits; "
+                         f"got shape {tuple(logits.shape)}, dtype {logits.dtype}.")
+
+
+def _check_matrix(owner, x, width, name="x"):
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(f"{owner} expects {name} to be a torch tensor of shape (N, {width}); got {type(x).__name__}.")
+    if x.ndim != 2 or x.shape[1] != width:
+        raise ValueError(f"{owner} expects {name} of shape (N, {width}); got shape {tuple(x.shape)}.")
+    return x
+
+
+def _check_images(owner, x, channels, size):
+    expected = f"(N, {channels}, {size}, {size})"
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(f"{owner} expects x to be a torch tensor of shape {expected}; got {type(x).__name__}.")
+    if tuple(x.shape[1:]) != (channels, size, size) or x.ndim != 4:
+        hint = " Reshape flat images first: x.reshape(-1, 1, H, W)." if x.ndim == 2 else ""
+        raise ValueError(f"{owner} expects x of shape {expected}; got shape {tuple(x.shape)}.{hint}")
+    return x
+
+
+def _check_labels(owner, labels, num_classes, n=None):
+    labels = torch.as_tensor(labels)
+    if labels.ndim != 1 or labels.is_floating_point() or labels.dtype == torch.bool:
+        raise ValueError(f"{owner} expects labels of shape (N,) holding integer classes in [0, {num_classes}); "
+                         f"got shape {tuple(labels.shape)}, dtype {labels.dtype}.")
+    if n is not None and len(labels) != n:
+        raise ValueError(f"{owner} expects one label per example: {n} examples, {len(labels)} labels.")
+    if labels.numel() and (labels.min() < 0 or labels.max() >= num_classes):
+        raise ValueError(f"{owner} expects labels in [0, {num_classes}); got values from {labels.min().item()} "
+                         f"to {labels.max().item()}.")
+    return labels.long()
+
+
+def _check_image_geometry(owner, image_size, channels):
+    image_size = _check_int(owner, "image_size", image_size)
+    channels = _check_widths(owner, channels, "channels", "(32, 16)")
+    if not channels:
+        raise ValueError(f"{owner} expects at least one entry in channels, such as (32, 16); got ().")
+    factor = 2 ** len(channels)
+    if image_size % factor:
+        raise ValueError(f"{owner} expects image_size divisible by 2^len(channels) = {factor} (one doubling per "
+                         f"stage); got image_size={image_size} with channels={channels}.")
+    return image_size, channels, image_size // factor
