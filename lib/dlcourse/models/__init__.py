@@ -11,6 +11,8 @@ needed (every module here imports torch).
 - ``autoencoders``  autoencoders, the VAE, the RBM with CD-k, the channel autoencoder (lecture 10)
 - ``gan``       GAN and DCGAN generators and discriminators, conditional GANs, their losses and loop (lecture 11)
 - ``wgan``      the WGAN critic, weight clipping, the gradient penalty and their loop (lecture 12)
+- ``style``     ``FeatureExtractor`` (a random multi-scale CNN, or VGG19 from a local Keras weights file),
+                the Gram matrix, content, style and total-variation losses, ``transfer_style`` (lecture 13)
 - ``qlearning`` tabular Q-learning, the epsilon schedule, policies on grid worlds (lecture 14)
 - ``dqn``       the DQN of Mnih et al. (2015): Q networks, replay buffer, targets, training (lecture 14)
 """
@@ -22,12 +24,16 @@ _LAZY = {
     "DeepStack": "residual", "ResidualBlock": "residual", "BottleneckBlock": "residual",
     "gradient_norms": "residual", "freeze": "residual", "unfreeze": "residual",
     "CharVocabulary": "charlm", "CharLM": "charlm", "sample_text": "charlm", "train_charlm": "charlm",
-    "Autoencoder": "autoencoders", "train_autoencoder": "autoencoders", "VAE": "autoencoders", "vae_loss": "autoencoders", "train_vae": "autoencoders",
+    "Autoencoder": "autoencoders", "train_autoencoder": "autoencoders", "VAE": "autoencoders",
+    "vae_loss": "autoencoders", "train_vae": "autoencoders",
     "RBM": "autoencoders", "kl_sparsity_penalty": "autoencoders", "ChannelAutoencoder": "autoencoders",
     "Generator": "gan", "Discriminator": "gan", "DCGANGenerator": "gan", "DCGANDiscriminator": "gan",
     "ConditionalGenerator": "gan", "ConditionalDiscriminator": "gan", "discriminator_loss": "gan",
     "generator_loss": "gan", "train_gan": "gan",
-    "Critic": "wgan", "LineGenerator": "wgan", "plot_critic": "wgan", "critic_loss": "wgan", "clip_weights": "wgan", "gradient_penalty": "wgan", "train_wgan": "wgan",
+    "Critic": "wgan", "LineGenerator": "wgan", "plot_critic": "wgan", "critic_loss": "wgan", "clip_weights": "wgan",
+    "gradient_penalty": "wgan", "train_wgan": "wgan",
+    "FeatureExtractor": "style", "gram_matrix": "style", "content_loss": "style", "style_loss": "style",
+    "total_variation": "style", "transfer_style": "style",
     "epsilon_by_step": "qlearning", "q_learning": "qlearning", "greedy_policy": "qlearning", "run_policy": "qlearning",
     "plot_q_table": "qlearning",
     "QNetwork": "dqn", "AtariQNetwork": "dqn", "ReplayBuffer": "dqn", "td_targets": "dqn", "sync_target": "dqn",
