@@ -13,38 +13,37 @@ REPO = Path(__file__).resolve().parent.parent
 MUTANTS = REPO / "tests" / "mutants"
 COURSE = Course(REPO / "course")
 ASSIGNMENTS = COURSE.assignments()
-CASES = [(a.name, s) for a in ASSIGNMENTS for s in submission_names(a, MUTANTS)]
-
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def results(tmp_path_factory):
-    """assignment -> (drift problems, {student: verdict}), graded once per assignment."""
-    cache = {}
+def _tests_of(assignment):
+    """The proof of one assignment, as a test class: with `--dist loadscope` each class is one
+    unit of work, so the assignments are graded on different workers side by side."""
+    students = submission_names(assignment, MUTANTS)
 
-    def get(name):
-        if name not in cache:
-            ((_, drift, verdicts),) = list(check(COURSE, [name], MUTANTS, jobs=None))
-            cache[name] = drift, {v.expectation.student: v for v in verdicts}
-        return cache[name]
+    class Proof:
+        @pytest.fixture(scope="class")
+        def results(self):
+            """(drift problems, {student: verdict}), graded once for the class."""
+            ((_, drift, verdicts),) = list(check(COURSE, [assignment.name], MUTANTS, jobs=None))
+            return drift, {v.expectation.student: v for v in verdicts}
 
-    return get
+        def test_assignment_follows_the_conventions(self):
+            assert convention_problems(assignment, MUTANTS) == []
+
+        def test_committed_release_matches_a_fresh_one(self, results):
+            drift, _ = results
+            assert drift == []
+
+        @pytest.mark.parametrize("student", students)
+        def test_grade_is_what_the_submission_deserves(self, student, results):
+            _, verdicts = results
+            verdict = verdicts[student]
+            assert verdict.problems == [], f"{student} ({verdict.expectation.description}): {verdict.problems}"
+
+    Proof.__name__ = Proof.__qualname__ = f"TestAssignment_{assignment.name}"
+    return Proof
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS, ids=lambda a: a.name)
-def test_assignment_follows_the_conventions(assignment):
-    assert convention_problems(assignment, MUTANTS) == []
-
-
-@pytest.mark.parametrize("assignment", ASSIGNMENTS, ids=lambda a: a.name)
-def test_committed_release_matches_a_fresh_one(assignment, results):
-    drift, _ = results(assignment.name)
-    assert drift == []
-
-
-@pytest.mark.parametrize("assignment,student", CASES, ids=[f"{a}:{s}" for a, s in CASES])
-def test_grade_is_what_the_submission_deserves(assignment, student, results):
-    _, verdicts = results(assignment)
-    verdict = verdicts[student]
-    assert verdict.problems == [], f"{student} ({verdict.expectation.description}): {verdict.problems}"
+for _assignment in ASSIGNMENTS:
+    globals()[f"TestAssignment_{_assignment.name}"] = _tests_of(_assignment)

@@ -45,3 +45,18 @@ def test_stub_belongs_to_the_last_def_before_the_region():
 
 def test_a_region_outside_any_function_gets_the_plain_stub():
     assert _released_source(f"{BEGIN}\nx = 1\n{END}\n").strip() == stub_for(None, None)
+
+
+def test_each_method_of_a_class_gets_its_own_stub():
+    source = (f"class Buffer:\n    \"\"\"doc\"\"\"\n\n    def __init__(self, capacity):\n        {BEGIN}\n        self.items = []\n        {END}\n\n"
+              f"    def push(self, item):\n        {BEGIN}\n        self.items.append(item)\n        {END}\n\n"
+              f"    def __len__(self):\n        {BEGIN}\n        return len(self.items)\n        {END}\n")
+    released = _released_source(source)
+    stubs = [line.strip() for line in released.splitlines() if "NotImplementedError" in line]
+    assert [stub.split(" as its")[0] for stub in stubs] == [
+        'raise NotImplementedError("Implement __init__(self, capacity)',
+        'raise NotImplementedError("Implement push(self, item)',
+        'raise NotImplementedError("Implement __len__(self)',
+    ]
+    assert "self.items" not in released
+    ast.parse(released)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+import nbformat
 from nbgrader.preprocessors import ClearSolutions
 
 _DEF = re.compile(r"^[ \t]*def\s+(\w+)\s*\(", re.MULTILINE)
@@ -55,15 +56,29 @@ class NamedClearSolutions(ClearSolutions):
     def _replace_solution_region(self, cell, language):
         if cell.cell_type != "code" or language != "python":
             return super()._replace_solution_region(cell, language)
-        function = signature = None
-        # the last def that opens before the solution region is the function it belongs to
-        region = cell.source.find(self.begin_solution_delimeter)
-        head = cell.source if region < 0 else cell.source[:region]
-        for match in _DEF.finditer(head):
-            function, signature = match.group(1), _parameters(cell.source, match.end())
-        default = self.code_stub
-        self.code_stub = {**default, "python": stub_for(function, signature)}
-        try:
-            return super()._replace_solution_region(cell, language)
-        finally:
-            self.code_stub = default
+        # nbgrader gives every region of a cell one stub; a class whose methods are each a region
+        # needs the stub of each method, so the regions are replaced one at a time, each named by
+        # the last def that opens before it.
+        done, rest, replaced = "", cell.source, False
+        while self.begin_solution_delimeter in rest:
+            begin = rest.find(self.begin_solution_delimeter)
+            end = rest.find(self.end_solution_delimeter, begin)
+            if end < 0:  # no END: let nbgrader report it
+                cell.source = done + rest
+                return super()._replace_solution_region(cell, language)
+            cut = rest.find("\n", end)
+            cut = len(rest) if cut < 0 else cut + 1
+            piece, rest = nbformat.NotebookNode(cell_type="code", source=rest[:cut]), rest[cut:]
+            source = done + piece.source
+            function = signature = None
+            for match in _DEF.finditer(source[:len(done) + begin]):
+                function, signature = match.group(1), _parameters(source, match.end())
+            default = self.code_stub
+            self.code_stub = {**default, "python": stub_for(function, signature)}
+            try:
+                super()._replace_solution_region(piece, language)
+            finally:
+                self.code_stub = default
+            done, replaced = done + piece.source, True
+        cell.source = done + rest
+        return replaced
