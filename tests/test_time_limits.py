@@ -36,9 +36,10 @@ def test_the_course_config_uses_the_per_cell_limits():
     assert limit(cell({**TEST_CELL, "dlcourse": {"time_limit": 150}})) == 150
 
 
-def test_the_check_cuts_answer_cells_short_but_keeps_test_cells_at_full_time():
+def test_the_check_cuts_answer_cells_short_but_keeps_other_cells_at_full_time():
     with temporary_course(Course(REPO / "course")) as scratch:
         limit = scratch.config.Execute.timeout_func
         assert limit(cell(ANSWER_CELL)) == CHECK_CELL_TIMEOUT
         assert limit(cell(TEST_CELL)) == 60
+        assert limit(cell({})) == 60  # set-up cells: imports and data loading
         assert limit(cell({**TEST_CELL, "dlcourse": {"time_limit": 150}})) == 150

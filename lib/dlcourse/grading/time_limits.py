@@ -20,16 +20,15 @@ def declared_time_limit(cell) -> int | None:
     return int(min(requested, CEILING_SECONDS))
 
 
-def cell_time_limit(cell, default: int = DEFAULT_SECONDS, tests: int | None = None) -> int:
-    """Seconds ``cell`` may run: its declared limit, else ``tests`` for graded test cells, else ``default``.
+def cell_time_limit(cell, default: int = DEFAULT_SECONDS, answers: int | None = None) -> int:
+    """Seconds ``cell`` may run: its declared limit, else ``answers`` for answer cells, else ``default``.
 
-    ``dlcourse check`` passes a short ``default`` (so a planted infinite loop is cut off quickly)
-    and ``tests`` = the course's minute, so test cells keep the time they have in real grading.
+    ``dlcourse check`` passes a short ``answers`` limit, so the infinite loop it plants in an
+    answer cell is cut off quickly, while set-up and test cells keep the time real grading gives.
     """
     declared = declared_time_limit(cell)
     if declared is not None:
         return declared
-    grading = cell.get("metadata", {}).get("nbgrader", {})
-    if tests is not None and grading.get("grade") and not grading.get("solution"):
-        return tests
+    if answers is not None and cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
+        return answers
     return default

@@ -26,8 +26,8 @@ from .autograde import Outcome, autograde, part_scores
 from .course import Assignment, Course
 from .submissions import collect
 
-# A bad submission's infinite loop is cut off after this many seconds in the check
-# (the real course allows a minute per cell).
+# A bad submission's infinite loop (planted in an answer cell) is cut off after this many
+# seconds in the check; other cells keep the minute the real course allows.
 CHECK_CELL_TIMEOUT = 8
 
 
@@ -66,14 +66,13 @@ def temporary_course(course: Course):
         copy_dir = root / course.course_dir.relative_to(course.root)
         copy_dir.mkdir(parents=True, exist_ok=True)
         config = (course.course_dir / "nbgrader_config.py").read_text()
-        # Answer cells get a few seconds, so a planted infinite loop is cut off quickly; test cells
-        # keep the time real grading gives them (the course's timeout, or what the cell declares).
+        # Answer cells get a few seconds, so a planted infinite loop is cut off quickly; set-up and
+        # test cells keep the time real grading gives them (the course's, or what a cell declares).
         config += ("\n# dlcourse check: cut infinite loops in answer cells short\n"
                    "import functools\n"
                    "from dlcourse.grading.time_limits import cell_time_limit\n"
                    "c.Execute.timeout_func = functools.partial(\n"
-                   f"    cell_time_limit, default={CHECK_CELL_TIMEOUT}, tests=c.Execute.get('timeout', 60))\n"
-                   f"c.Execute.timeout = {CHECK_CELL_TIMEOUT}\n")
+                   f"    cell_time_limit, default=c.Execute.get('timeout', 60), answers={CHECK_CELL_TIMEOUT})\n")
         (copy_dir / "nbgrader_config.py").write_text(config)
         yield Course(copy_dir, db_url=f"sqlite:///{copy_dir / 'gradebook.db'}")
 
