@@ -95,3 +95,51 @@ def test_progress_bars_can_be_silenced_library_wide(capsys):
         dlcourse.set_progress(True)
     list(dlcourse.progress(range(3), desc="loud"))
     assert "loud" in capsys.readouterr().err
+
+
+# --- the seed offset of the margin run -------------------------------------------------------
+
+def test_seed_offset_shifts_seed_everything_rng_and_torch_generator_alike(monkeypatch):
+    monkeypatch.setenv("DLCOURSE_SEED_OFFSET", "3")
+    assert dlcourse.seed_everything(4) == 7
+    shifted = _draw()
+    assert dlcourse.rng(4).random() == np.random.default_rng(7).random()
+    assert torch.equal(torch.rand(3, generator=dlcourse.torch_generator(4)),
+                       torch.rand(3, generator=torch.Generator().manual_seed(7)))
+    monkeypatch.delenv("DLCOURSE_SEED_OFFSET")
+    assert dlcourse.seed_everything(7) == 7
+    assert _draw() == shifted
+
+
+def test_without_an_offset_every_seed_is_used_as_written(monkeypatch):
+    monkeypatch.delenv("DLCOURSE_SEED_OFFSET", raising=False)
+    assert dlcourse.config.seed_offset() == 0
+    assert dlcourse.rng(5).random() == np.random.default_rng(5).random()
+
+
+def test_the_offset_reaches_the_seeded_helpers_of_the_library(monkeypatch):
+    from dlcourse import datasets
+    from dlcourse.nn import MLP
+
+    monkeypatch.setenv("DLCOURSE_SEED_OFFSET", "2")
+    shifted_spiral, shifted_weights = datasets.spiral(seed=0)[0], MLP([2, 3, 2], seed=0).params[0]
+    monkeypatch.setenv("DLCOURSE_SEED_OFFSET", "0")
+    assert np.array_equal(shifted_spiral, datasets.spiral(seed=2)[0])
+    assert np.array_equal(shifted_weights, MLP([2, 3, 2], seed=2).params[0])
+    assert not np.array_equal(shifted_spiral, datasets.spiral(seed=0)[0])
+
+
+def test_the_mnist_split_is_data_and_does_not_move_with_the_offset(monkeypatch):
+    from dlcourse import datasets
+
+    monkeypatch.setenv("DLCOURSE_SEED_OFFSET", "4")
+    _, y_shifted = datasets.mnist_5k("test")
+    monkeypatch.delenv("DLCOURSE_SEED_OFFSET")
+    assert np.array_equal(y_shifted, datasets.mnist_5k("test")[1])
+
+
+@pytest.mark.parametrize("bad", ["x", "-1", "1.5"])
+def test_a_malformed_offset_is_explained_in_one_sentence(monkeypatch, bad):
+    monkeypatch.setenv("DLCOURSE_SEED_OFFSET", bad)
+    with pytest.raises(ValueError, match=r"DLCOURSE_SEED_OFFSET must be a non-negative integer such as 3; got"):
+        dlcourse.rng(0)

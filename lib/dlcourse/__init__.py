@@ -12,7 +12,8 @@ stays fast and does not pull in torch, keras or matplotlib:
 
 The instructor's side, ``dlcourse.grading``, is imported explicitly (it needs nbgrader).
 
-Top-level helpers: ``seed_everything``, ``report``, ``device``, ``progress``, ``set_progress``.
+Top-level helpers: ``seed_everything``, ``rng``, ``torch_generator``, ``report``, ``device``,
+``progress``, ``set_progress``.
 """
 from __future__ import annotations
 
@@ -22,14 +23,14 @@ import os
 # Keras 3 must pick its backend before it is first imported; torch is the only one installed.
 os.environ.setdefault("KERAS_BACKEND", "torch")
 
-from .config import device, progress, seed_everything, set_progress  # noqa: E402
+from .config import device, progress, rng, seed_everything, set_progress, torch_generator  # noqa: E402
 from .report import report  # noqa: E402
 
 __version__ = "0.1.0"
 
 _SUBMODULES = ("datasets", "plotting", "nn", "models", "checks", "widgets")
 
-__all__ = ["seed_everything", "report", "device", "progress", "set_progress", *_SUBMODULES]
+__all__ = ["seed_everything", "rng", "torch_generator", "report", "device", "progress", "set_progress", *_SUBMODULES]
 
 
 def __getattr__(name):

@@ -19,6 +19,8 @@ import numbers
 
 import numpy as np
 
+from . import config
+
 __all__ = [
     "xor",
     "spiral",
@@ -443,7 +445,7 @@ def _balanced_labels(rng: np.random.Generator, n: int, classes: int) -> np.ndarr
 
 def _rng(func: str, seed) -> np.random.Generator:
     seed = _check_int(func, "seed", seed, minimum=0)
-    return np.random.default_rng(seed)
+    return config.rng(seed)
 
 
 def _check_int(func: str, name: str, value, minimum: int = 1, reason: str = "") -> int:

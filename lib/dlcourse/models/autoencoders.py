@@ -23,6 +23,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .. import config
 from ..config import progress as _progress
 from ._checks import check_int as _check_int, check_real as _check_real, check_widths as _check_widths
 from ._checks import float_tensor, live_curves
@@ -153,7 +154,7 @@ def train_autoencoder(model, X, *, epochs, batch_size=64, lr=1e-3, corruption=No
     if X_val is not None:
         X_val = _check_batch("train_autoencoder", float_tensor("train_autoencoder", "X_val", X_val, examples=False),
                              model.input_dim, "X_val")
-    generator = torch.Generator().manual_seed(_check_int("train_autoencoder", "seed", seed, minimum=0))
+    generator = config.torch_generator(_check_int("train_autoencoder", "seed", seed, minimum=0))
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     names = ["loss", "reconstruction"] + (["sparsity"] if sparsity_weight > 0 else [])
     history = {name: [] for name in names + (["val_mse"] if X_val is not None else [])}
@@ -294,7 +295,7 @@ def train_vae(model, X, *, epochs, batch_size=128, lr=1e-3, beta=1.0, X_val=None
     if X_val is not None:
         X_val = _check_unit_interval("train_vae", "X_val", _check_batch(
             "train_vae", float_tensor("train_vae", "X_val", X_val, examples=False), model.input_dim, "X_val"))
-    generator = torch.Generator().manual_seed(_check_int("train_vae", "seed", seed, minimum=0))
+    generator = config.torch_generator(_check_int("train_vae", "seed", seed, minimum=0))
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     history = {"loss": [], "reconstruction": [], "kl": []} | ({"val_loss": []} if X_val is not None else {})
     curves = live_curves({"-ELBO": [n for n in ("loss", "val_loss") if n in history]}, live)
@@ -356,7 +357,7 @@ class RBM:
         self.n_hidden = _check_int("RBM", "n_hidden", n_hidden)
         self.k = _check_int("RBM", "k", k)
         self.lr = _check_real("RBM", "lr", lr, "a positive learning rate", lambda v: v > 0)
-        self.rng = np.random.default_rng(_check_int("RBM", "seed", seed, minimum=0))
+        self.rng = config.rng(_check_int("RBM", "seed", seed, minimum=0))
         # float32 halves the cost of the matrix products; CD's own noise dwarfs the rounding
         self.W = self.rng.normal(0.0, 0.01, size=(self.n_visible, self.n_hidden)).astype(np.float32)
         self.b = np.zeros(self.n_visible, dtype=np.float32)
@@ -535,7 +536,7 @@ class ChannelAutoencoder(nn.Module):
         Monte Carlo with its own generator (seeded by ``seed``), so a call repeats exactly.
         """
         n_blocks = _check_int("ChannelAutoencoder.block_error_rate", "n_blocks", n_blocks)
-        generator = torch.Generator().manual_seed(_check_int("ChannelAutoencoder.block_error_rate", "seed", seed,
+        generator = config.torch_generator(_check_int("ChannelAutoencoder.block_error_rate", "seed", seed,
                                                              minimum=0))
         self.eval()
         errors = 0
@@ -570,7 +571,7 @@ def train_channel_autoencoder(model, *, steps=2000, batch_size=256, ebno_db=7.0,
     steps = _check_int("train_channel_autoencoder", "steps", steps)
     batch_size = _check_int("train_channel_autoencoder", "batch_size", batch_size)
     model.noise_std(ebno_db)  # validates ebno_db
-    generator = torch.Generator().manual_seed(_check_int("train_channel_autoencoder", "seed", seed, minimum=0))
+    generator = config.torch_generator(_check_int("train_channel_autoencoder", "seed", seed, minimum=0))
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     history = {"loss": [], "block_error_rate": []}
     model.train()

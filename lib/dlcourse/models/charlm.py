@@ -26,6 +26,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .. import config
 from ..config import progress as _progress
 
 __all__ = ["CharVocabulary", "CharLM", "sample_text", "train_charlm"]
@@ -177,7 +178,7 @@ def sample_text(model, vocab, prompt, length, temperature=1.0, seed=0) -> str:
             or not math.isfinite(temperature) or temperature <= 0):
         raise ValueError("sample_text expects temperature to be a positive number (1.0 samples the model's "
                          f"distribution, smaller is greedier); got {temperature!r}.")
-    generator = torch.Generator().manual_seed(_check_int("sample_text", "seed", seed, minimum=0))
+    generator = config.torch_generator(_check_int("sample_text", "seed", seed, minimum=0))
     prompt_ids = vocab.encode(prompt)[None]  # (1, P)
     was_training = model.training
     model.eval()
@@ -228,7 +229,7 @@ def train_charlm(model, ids, *, steps, seq_len=64, batch_size=32, lr=3e-3, max_g
     ids = _check_text_ids("train_charlm", "ids", ids, model.vocab_size, min_length=seq_len + 1)
     if val_ids is not None:
         val_ids = _check_text_ids("train_charlm", "val_ids", val_ids, model.vocab_size, min_length=2)
-    generator = torch.Generator().manual_seed(_check_int("train_charlm", "seed", seed, minimum=0))
+    generator = config.torch_generator(_check_int("train_charlm", "seed", seed, minimum=0))
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     offsets = torch.arange(seq_len + 1)  # (T+1,)
 

@@ -23,6 +23,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from .. import config
 from ..config import progress as _progress
 from .qlearning import epsilon_by_step
 
@@ -88,7 +89,7 @@ class ReplayBuffer:
         self.terminated = np.zeros(self.capacity, dtype=np.float32)
         self.size = 0       # filled slots
         self._next = 0      # slot the next transition goes to
-        self._rng = np.random.default_rng(seed)
+        self._rng = config.rng(seed)
 
     def __len__(self):
         return self.size
@@ -142,7 +143,7 @@ def evaluate_greedy(q_network, env, episodes=20, seed=0):
     """
     returns = np.zeros(_positive_int("evaluate_greedy", "episodes", episodes))
     for k in range(len(returns)):
-        state, _ = env.reset(seed=seed + k)
+        state, _ = env.reset(seed=config.shifted_seed(seed + k))
         done = False
         while not done:
             action = int(q_network(torch.as_tensor(state, dtype=torch.float32)).argmax())
@@ -206,12 +207,12 @@ def _train_dqn(env, steps, hidden, lr, gamma, batch_size, buffer_capacity, learn
     target_network = copy.deepcopy(q_network)
     optimizer = torch.optim.Adam(q_network.parameters(), lr=lr)
     buffer = ReplayBuffer(buffer_capacity or steps, (n_observations,), seed=seed)
-    explore = np.random.default_rng(seed)
+    explore = config.rng(seed)
     validation_env = copy.deepcopy(env)
 
     history = {"episode_return": [], "episode_end_step": [], "validation_step": [], "validation_return": []}
     best_return, best_state = -np.inf, copy.deepcopy(q_network.state_dict())
-    state, _ = env.reset(seed=seed)
+    state, _ = env.reset(seed=config.shifted_seed(seed))
     episode_return = 0.0
     for step in _progress(range(1, steps + 1), desc="steps", disable=not progress):
         epsilon = epsilon_by_step(step, epsilon_start, epsilon_end, epsilon_steps)

@@ -29,6 +29,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .. import config
 from ..config import progress as _progress
 from ._checks import as_numpy as _as_numpy, check_int as _check_int, check_real as _check_real
 from ._checks import check_widths as _check_widths, float_tensor as _float_tensor, live_curves
@@ -374,7 +375,7 @@ def train_gan(generator, discriminator, X, *, steps, labels=None, batch_size=64,
     elif labels is not None:
         raise ValueError("train_gan got labels but the players are not conditional; use ConditionalGenerator and "
                          "ConditionalDiscriminator, or leave labels=None.")
-    noise = torch.Generator().manual_seed(_check_int("train_gan", "seed", seed, minimum=0))
+    noise = config.torch_generator(_check_int("train_gan", "seed", seed, minimum=0))
     _check_sample_shape(generator, X, conditional)
 
     opt_g = torch.optim.Adam(generator.parameters(), lr=lr, betas=betas)

@@ -16,6 +16,7 @@ import numbers
 
 import numpy as np
 
+from .. import config
 from ..config import progress as _progress
 
 __all__ = ["epsilon_by_step", "q_learning", "greedy_policy", "run_policy", "plot_q_table"]
@@ -58,11 +59,11 @@ def q_learning(env, episodes, alpha=0.1, gamma=0.99, epsilon_start=1.0, epsilon_
     if not 0 <= gamma <= 1:
         raise ValueError(f"q_learning expects gamma in [0, 1]; got {gamma!r}.")
     decay_episodes = decay_episodes or max(1, episodes // 2)
-    rng = np.random.default_rng(seed)
-    env.action_space.seed(seed)
+    rng = config.rng(seed)
+    env.action_space.seed(config.shifted_seed(seed))
     Q = np.zeros((n_states, n_actions))
     history = {"return": [], "epsilon": []}
-    state, _ = env.reset(seed=seed)
+    state, _ = env.reset(seed=config.shifted_seed(seed))
     for episode in _progress(range(episodes), desc="episodes", disable=not progress):
         epsilon = epsilon_by_step(episode, epsilon_start, epsilon_end, decay_episodes)
         if episode > 0:
@@ -103,7 +104,7 @@ def run_policy(env, policy, episodes=100, seed=0) -> np.ndarray:
         raise ValueError(f"run_policy expects one action per state, shape ({n_states},); got shape {policy.shape}.")
     returns = np.zeros(episodes)
     for k in range(episodes):
-        state, _ = env.reset(seed=seed + k)
+        state, _ = env.reset(seed=config.shifted_seed(seed + k))
         done = False
         while not done:
             state, reward, terminated, truncated, _ = env.step(int(policy[state]))

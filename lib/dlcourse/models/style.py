@@ -30,6 +30,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .. import config
 from ..config import progress as _progress
 
 __all__ = ["FeatureExtractor", "content_loss", "gram_matrix", "style_loss", "total_variation", "transfer_style"]
@@ -153,7 +154,7 @@ class FeatureExtractor(nn.Module):
 
 
 def _random_stages(seed):
-    generator = torch.Generator().manual_seed(seed)
+    generator = config.torch_generator(seed)
     stages, names, in_channels = nn.ModuleList(), [], 3
     for index, (kernel_sizes, per_size) in enumerate(_RANDOM_STAGES, start=1):
         convs = nn.ModuleList()
@@ -395,7 +396,7 @@ def transfer_style(content, style, *, extractor=None, alpha=1.0, beta=1e8, tv_we
     if init == "content":
         x = x_content.clone()
     else:
-        x = torch.rand(x_content.shape, generator=torch.Generator().manual_seed(seed))
+        x = torch.rand(x_content.shape, generator=config.torch_generator(seed))
     x.requires_grad_(True)
     scale = 1.0  # the optimiser minimises scale * loss: the same minimum
     if optimizer == "lbfgs":

@@ -20,6 +20,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from .. import config
 from ..config import progress as _progress
 
 __all__ = ["fit", "predict", "accuracy"]
@@ -69,7 +70,7 @@ def fit(model, X, y, *, epochs, batch_size=64, lr=1e-3, optimizer="adam", weight
     names = ["loss"] + (["accuracy"] if classify else [])
     history = {name: [] for name in names + ([f"val_{n}" for n in names] if validate else [])}
     curves = _curves(names, validate, live)
-    shuffler = torch.Generator().manual_seed(_check_int("seed", seed, minimum=0))
+    shuffler = config.torch_generator(_check_int("seed", seed, minimum=0))
     for epoch in _progress(range(1, epochs + 1), desc="epochs", disable=not progress):
         model.train()
         total_loss, correct = 0.0, 0

@@ -39,6 +39,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from .. import config
 from ..config import progress as _progress
 from ._checks import as_numpy as _as_numpy, check_int as _check_int, check_real as _check_real
 from ._checks import check_widths as _check_widths, float_tensor as _float_tensor, live_curves
@@ -246,7 +247,7 @@ def train_wgan(generator, critic, X, *, steps, method="gp", batch_size=64, n_cri
         raise TypeError(f"train_wgan expects callback to be a function (step, generator, critic); "
                         f"got {type(callback).__name__}.")
     X = _float_tensor("train_wgan", "X", X)
-    noise = torch.Generator().manual_seed(_check_int("train_wgan", "seed", seed, minimum=0))
+    noise = config.torch_generator(_check_int("train_wgan", "seed", seed, minimum=0))
     sample_shape = _sample_shape(generator)
     if sample_shape != tuple(X.shape[1:]):
         raise ValueError(f"train_wgan expects X to hold examples shaped like the generator's samples, "

@@ -23,6 +23,7 @@ import numbers
 
 import numpy as np
 
+from .. import config
 from . import activations as _act
 
 __all__ = ["count_parameters", "MLP"]
@@ -99,7 +100,7 @@ class MLP:
         self.output = output
         self.seed = int(seed)
 
-        rng = np.random.default_rng(self.seed)
+        rng = config.rng(self.seed)
         he = activation in ("relu", "leaky_relu")
         self.params: list[np.ndarray] = []
         for n_in, n_out in zip(self.widths[:-1], self.widths[1:]):

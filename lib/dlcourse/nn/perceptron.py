@@ -21,6 +21,8 @@ import numbers
 
 import numpy as np
 
+from .. import config
+
 __all__ = ["Perceptron"]
 
 
@@ -64,7 +66,7 @@ class Perceptron:
             self.b = 0.0
         else:
             # small, so the first few mistakes (steps of size lr) dominate the start
-            rng = np.random.default_rng(seed)
+            rng = config.rng(seed)
             self.w = rng.normal(0.0, 0.01, size=self.n_features)
             self.b = float(rng.normal(0.0, 0.01))
         self.converged = False
@@ -139,7 +141,7 @@ class Perceptron:
         y = self._check_y(y, n=X.shape[0])
         if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs <= 0:
             raise ValueError(f"Perceptron.fit expects epochs to be a positive integer; got {epochs!r}.")
-        rng = np.random.default_rng(seed)
+        rng = config.rng(seed)
         mistakes_per_epoch = []
         self.converged = False
         for _ in range(int(epochs)):

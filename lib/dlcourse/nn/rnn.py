@@ -28,6 +28,7 @@ import numbers
 
 import numpy as np
 
+from .. import config
 from .activations import sigmoid
 
 __all__ = ["RNNCell", "LSTMCell", "GRUCell", "clip_grad_norm"]
@@ -52,7 +53,7 @@ class _RecurrentCell:
         self.input_size, self.hidden_size = int(input_size), int(hidden_size)
         # torch's init: every weight and bias from U(-k, k) with k = 1/sqrt(hidden_size),
         # drawn here in the order of named_parameters()
-        rng = np.random.default_rng(seed)
+        rng = config.rng(seed)
         k = 1.0 / math.sqrt(self.hidden_size)
         rows = self.gates * self.hidden_size
         self.weight_ih = rng.uniform(-k, k, size=(rows, self.input_size))  # (gates*H, I)

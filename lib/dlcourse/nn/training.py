@@ -17,6 +17,7 @@ import numbers
 
 import numpy as np
 
+from .. import config
 from ..config import progress as _progress
 
 __all__ = ["train"]
@@ -70,7 +71,7 @@ def train(model, optimizer, X, y, epochs, batch_size=None, X_val=None, y_val=Non
         history.update({f"val_{name}": [] for name in names})
     curves = _make_curves(names, validate, live)
 
-    rng = np.random.default_rng(seed)
+    rng = config.rng(seed)
     bar = _progress(range(1, epochs + 1), desc="epochs", disable=None if progress else True)
     for epoch in bar:
         order = rng.permutation(N) if batch_size < N else np.arange(N)
