@@ -1,17 +1,21 @@
 # dlcourse: `make lab` for students, `make test` for everyone else.
-# Both create .venv on first use; afterwards the install step is skipped unless
-# pyproject.toml changed (make compares the stamp file's time with it).
+# Both create .venv on first use, with exactly the versions locked in requirements.txt;
+# afterwards the install step is skipped unless requirements.txt or pyproject.toml changed
+# (make compares the stamp file's time with them).
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.dlcourse-installed
+LOCK   := requirements.txt
+# The tool that writes the lock, pinned like everything else.
+PIP_TOOLS := pip-tools==7.7.0
 # nbgrader runs `alembic` and `jupyter` from PATH, so every target runs with the venv first.
 RUN    := PATH="$(CURDIR)/$(BIN):$$PATH" KERAS_BACKEND=torch
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 NOTEBOOKS = $(shell find lectures solutions -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' 2>/dev/null)
 
-.PHONY: lab test quick strip bench install clean-venv
+.PHONY: lab test quick strip bench margin lock install clean-venv
 
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -35,18 +39,36 @@ quick: $(STAMP)
 bench: $(STAMP)
 	$(RUN) $(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
+## The margin run: every notebook under seed offsets 1-5 (DLCOURSE_SEED_OFFSET) and on two
+## emulated CPUs (AVX2, plain x86-64), counting for each checked claim the runs it held in;
+## rewrites the margin section of benchmarks/RESULTS.md (about an hour on 2 cores).
+margin: $(STAMP)
+	$(RUN) $(BIN)/python benchmarks/run.py --seed-offsets 5 --cpu-variants avx2,default $(BENCH_ARGS)
+
 ## Strip outputs and execution counts, keeping the text output of `# NBVAL_CHECK_OUTPUT` cells.
 strip: $(STAMP)
 	$(RUN) $(BIN)/python tests/notebook_tools.py strip $(NOTEBOOKS)
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Every package at its locked version, each file checked against its hash; then the course
+# itself, built with the locked setuptools (no build environment downloaded on the side).
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || { echo "Creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
-	$(BIN)/python -m pip install --progress-bar off --quiet --editable '.[dev]'
+	$(BIN)/python -m pip install --progress-bar off --quiet --require-hashes --requirement $(LOCK)
+	$(BIN)/python -m pip install --progress-bar off --quiet --no-deps --no-build-isolation --editable .
 	$(BIN)/python -m ipykernel install --sys-prefix --name dlcourse \
 		--display-name "Python 3 (dlcourse)" --env KERAS_BACKEND torch
 	@touch $(STAMP)
+
+## Refresh the lock: the newest versions pyproject.toml allows, pinned with hashes, into
+## requirements.txt, and the same pins into environment.yml. Commit both.
+lock:
+	@tools=$$(mktemp -d) && trap 'rm -rf "$$tools"' EXIT && \
+	$(PYTHON) -m venv "$$tools" && "$$tools/bin/python" -m pip install --quiet $(PIP_TOOLS) && \
+	"$$tools/bin/pip-compile" --quiet --upgrade --extra dev --generate-hashes --allow-unsafe --all-build-deps \
+		--strip-extras --no-emit-index-url --no-emit-find-links --output-file $(LOCK) pyproject.toml
+	$(PYTHON) tests/lock_tools.py environment
 
 clean-venv:
 	rm -rf $(VENV)

@@ -1,56 +1,97 @@
-"""The two install routes (pip via pyproject.toml, conda via environment.yml) and the
-entry points (README, Makefile, .ci/run) must agree with each other."""
+"""The install routes and the entry points must agree: pyproject.toml says what the course
+needs, requirements.txt (the lock, written by `make lock`) pins every package with hashes,
+environment.yml pins the same versions for conda, and README, Makefile and .ci/run agree."""
 import re
 import tomllib
 from pathlib import Path
 
 import yaml
+from packaging.requirements import Requirement
+from packaging.version import Version
+
+import lock_tools
 
 REPO = Path(__file__).resolve().parent.parent
 
 
-def _split(requirement):
-    """'scikit-learn>=1.4' -> ('scikit-learn', '>=1.4'), names normalised as pip does."""
-    match = re.fullmatch(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*?)\s*", requirement)
-    assert match, f"cannot read requirement {requirement!r}"
-    return re.sub(r"[-_.]+", "-", match.group(1)).lower(), match.group(3).replace(" ", "")
-
-
 def _pyproject_requirements():
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
-    return dict(map(_split, project["dependencies"] + project["optional-dependencies"]["dev"]))
+    return [Requirement(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"]]
+
+
+def _lock_text():
+    return (REPO / "requirements.txt").read_text()
+
+
+def _lock():
+    return lock_tools.read_pins(_lock_text())
 
 
 def _environment():
     return yaml.safe_load((REPO / "environment.yml").read_text())
 
 
-def _environment_pip_requirements():
+def _environment_pip_section():
     (pip_section,) = [d["pip"] for d in _environment()["dependencies"] if isinstance(d, dict)]
-    return dict(_split(r) for r in pip_section if not r.startswith("-"))
+    return pip_section
 
 
-def test_environment_yml_installs_the_same_packages_as_pyproject():
-    pip_route, conda_route = _pyproject_requirements(), _environment_pip_requirements()
-    assert sorted(conda_route) == sorted(pip_route), (
-        f"only in pyproject.toml: {sorted(set(pip_route) - set(conda_route))}; "
-        f"only in environment.yml: {sorted(set(conda_route) - set(pip_route))}"
-    )
-    differing = {name: (pip_route[name], conda_route[name]) for name in pip_route if pip_route[name] != conda_route[name]}
-    assert not differing, f"version specifiers differ (pyproject, environment.yml): {differing}"
+def test_lock_pins_every_package_to_one_version_with_hashes():
+    # a requirement starts at column 0; its hashes and comments follow on indented lines
+    blocks = re.findall(r"^([A-Za-z0-9]\S*)(.*(?:\n[ \t]+.*)*)", _lock_text(), re.M)
+    assert len(blocks) == len(_lock()) > 50
+    unpinned = [name for name, rest in blocks if "==" not in name or "--hash=sha256:" not in rest]
+    assert not unpinned, f"requirements.txt has entries without an exact version and a hash: {unpinned}"
 
 
-def test_torch_is_pinned_to_the_cpu_wheel_in_both_routes():
+def test_lock_satisfies_every_requirement_of_pyproject():
+    lock = _lock()
+    missing = [str(r) for r in _pyproject_requirements() if lock_tools.normalise(r.name) not in lock]
+    assert not missing, f"pyproject.toml asks for packages the lock does not pin (run `make lock`): {missing}"
+    outside = {str(r): lock[lock_tools.normalise(r.name)] for r in _pyproject_requirements()
+               if not r.specifier.contains(Version(lock[lock_tools.normalise(r.name)]), prereleases=True)}
+    assert not outside, f"locked versions outside pyproject.toml's ranges (run `make lock`): {outside}"
+
+
+def test_lock_holds_the_build_tools_so_the_editable_install_downloads_nothing():
+    build = tomllib.loads((REPO / "pyproject.toml").read_text())["build-system"]["requires"]
+    assert {lock_tools.normalise(Requirement(r).name) for r in build} <= set(_lock())
+
+
+def test_environment_yml_pins_exactly_the_locked_versions():
+    section = _environment_pip_section()
+    assert lock_tools.read_pins("\n".join(section)) == _lock(), "environment.yml is stale: run `make lock`"
+    assert section[-1] == "--editable .[dev]"
+    assert (REPO / "environment.yml").read_text() == lock_tools.environment_yml(_lock())
+
+
+def test_torch_is_the_cpu_wheel_everywhere():
     # A looser spec makes pip fetch a multi-GB CUDA build.
-    assert _pyproject_requirements()["torch"] == "==2.13.0"
-    assert _environment_pip_requirements()["torch"] == "==2.13.0"
+    assert [str(r.specifier) for r in _pyproject_requirements() if r.name == "torch"] == ["==2.13.0"]
+    assert _lock()["torch"] in ("2.13.0", "2.13.0+cpu")
 
 
-def test_environment_yml_uses_python_311_and_installs_the_project():
-    dependencies = _environment()["dependencies"]
-    assert "python=3.11" in dependencies
-    (pip_section,) = [d["pip"] for d in dependencies if isinstance(d, dict)]
-    assert "--editable .[dev]" in pip_section
+def test_environment_yml_uses_python_311():
+    assert "python=3.11" in _environment()["dependencies"]
+
+
+def test_make_installs_the_lock_with_hashes_and_the_course_without_new_downloads():
+    makefile = (REPO / "Makefile").read_text()
+    recipe = makefile[makefile.index("$(STAMP): pyproject.toml $(LOCK)"):makefile.index("\nlock:")]
+    assert "--require-hashes --requirement $(LOCK)" in recipe
+    assert "--no-deps --no-build-isolation --editable ." in recipe
+    assert re.search(r"^LOCK\s*:=\s*requirements.txt$", makefile, re.M)
+    assert "pip-compile" in makefile[makefile.index("\nlock:"):] and "--generate-hashes" in makefile
+
+
+def test_readme_names_the_versions_the_course_was_checked_with():
+    readme = (REPO / "README.md").read_text()
+    section = readme[readme.index("Checked with"):]
+    named = dict(re.findall(r"`([a-z][a-z0-9-]*) ([0-9][^`]*)`", section.split("\n\n", 1)[0]))
+    assert {"torch", "numpy", "keras", "jupyterlab", "nbgrader", "nbval"} <= set(named)
+    lock = _lock()
+    stale = {name: (version, lock.get(name)) for name, version in named.items() if lock.get(name) != version}
+    assert not stale, f"README's versions differ from requirements.txt (README, lock): {stale}"
 
 
 def test_readme_opens_with_the_two_commands():
