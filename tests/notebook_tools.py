@@ -93,12 +93,28 @@ def repository_files(root: Path = REPO) -> dict[str, tuple[int, int]]:
     return files
 
 
-def changed_files(before: dict, after: dict) -> list[str]:
-    """Files created, modified or deleted between two `repository_files` snapshots."""
+def tracked_files(root: Path = REPO) -> set[str] | None:
+    """The files git tracks in the work tree, or None outside a git checkout."""
+    try:
+        listed = subprocess.run(["git", "ls-files", "-z"], cwd=root, capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return {name for name in listed.stdout.split("\0") if name}
+
+
+def changed_files(before: dict, after: dict, tracked: set[str] | None = None) -> list[str]:
+    """What a notebook may have done to the work tree between two `repository_files` snapshots:
+    files created, and tracked files modified or deleted.
+
+    Untracked files that existed before (a log the user redirects the test run into, an editor's
+    swap file) are the user's and change on their own: they are left alone. With `tracked` None
+    (no git), every file that existed before counts as tracked.
+    """
+    course = before.keys() if tracked is None else before.keys() & tracked
     return sorted(
         [f"created {p}" for p in after.keys() - before.keys()]
-        + [f"deleted {p}" for p in before.keys() - after.keys()]
-        + [f"modified {p}" for p in before.keys() & after.keys() if before[p] != after[p]]
+        + [f"deleted {p}" for p in course - after.keys()]
+        + [f"modified {p}" for p in course & after.keys() if before[p] != after[p]]
     )
 
 

@@ -98,19 +98,62 @@ def test_changed_files_names_created_modified_and_deleted_files():
     assert changed_files(before, after) == ["created c", "deleted b", "modified a"]
 
 
-@pytest.mark.slow
-def test_executing_a_notebook_that_writes_into_the_repository_fails(tmp_path):
-    # A miniature repository with this repository's guard (conftest.py + notebook_tools.py).
-    (tmp_path / "tests").mkdir()
-    (tmp_path / "lectures").mkdir()
-    (tmp_path / "conftest.py").write_text((REPO / "conftest.py").read_text())
-    (tmp_path / "tests" / "notebook_tools.py").write_text((REPO / "tests" / "notebook_tools.py").read_text())
-    cell = nbformat.v4.new_code_cell("open('figure.png', 'w').write('x')")
-    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), tmp_path / "lectures" / "writer.ipynb")
-    result = subprocess.run(
+def test_changed_files_leaves_untracked_files_that_were_there_before_alone():
+    before = {"lecture.ipynb": (1, 1), "gone.py": (1, 1), "test.log": (1, 10), "old.swp": (1, 1)}
+    after = {"lecture.ipynb": (2, 1), "test.log": (5, 900), "figure.png": (1, 1)}
+    tracked = {"lecture.ipynb", "gone.py"}
+    assert changed_files(before, after, tracked) == ["created figure.png", "deleted gone.py", "modified lecture.ipynb"]
+
+
+def test_tracked_files_lists_what_git_tracks():
+    tracked = notebook_tools.tracked_files(REPO)
+    if tracked is None:
+        pytest.skip("not a git checkout")
+    assert "conftest.py" in tracked and "lectures/01_learning_from_data.ipynb" in tracked
+
+
+def _miniature_repository(root, notebooks):
+    """A git repository with this repository's guard (conftest.py + notebook_tools.py) and
+    the given {name: source of its one cell} lecture notebooks, all committed."""
+    (root / "tests").mkdir()
+    (root / "lectures").mkdir()
+    (root / "conftest.py").write_text((REPO / "conftest.py").read_text())
+    (root / "tests" / "notebook_tools.py").write_text((REPO / "tests" / "notebook_tools.py").read_text())
+    for name, source in notebooks.items():
+        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)]), root / "lectures" / name)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    for command in (["init", "-q"], ["add", "."], ["commit", "-qm", "course"]):
+        subprocess.run(git + command, cwd=root, check=True, capture_output=True)
+
+
+def _run_pytest(root):
+    return subprocess.run(
         [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env", "-p", "no:cacheprovider",
-         "-p", "no:xdist", "lectures/writer.ipynb"],
-        cwd=tmp_path, capture_output=True, text=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+         "-p", "no:xdist", "lectures"],
+        cwd=root, capture_output=True, text=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
     )
+
+
+@pytest.mark.slow
+def test_executing_a_notebook_that_writes_into_the_repository_fails_that_notebook_only(tmp_path):
+    _miniature_repository(tmp_path, {"a_writer.ipynb": "open('figure.png', 'w').write('x')",
+                                     "b_quiet.ipynb": "x = 1"})
+    result = _run_pytest(tmp_path)
     assert result.returncode != 0
     assert "changed files in the repository while it ran (created lectures/figure.png)" in result.stdout
+    assert result.stdout.count("a_writer.ipynb changed files") == 1
+    assert "2 passed, 1 error" in result.stdout and "not torn down properly" not in result.stdout
+
+
+@pytest.mark.slow
+def test_a_log_the_user_redirects_the_run_into_is_not_the_notebooks_doing(tmp_path):
+    _miniature_repository(tmp_path, {"a_lecture.ipynb": "x = 1", "b_lecture.ipynb": "y = 2"})
+    log = tmp_path / "test.log"  # what `make test > test.log` leaves in the repository
+    log.write_text("collecting ...\n")
+    cells = [nbformat.v4.new_code_cell("open('../test.log', 'a').write('more output\\n')")]
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), tmp_path / "lectures" / "a_lecture.ipynb")
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qam", "grow"],
+                   cwd=tmp_path, check=True, capture_output=True)
+    result = _run_pytest(tmp_path)
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert "2 passed" in result.stdout and log.read_text().endswith("more output\n")
