@@ -6,6 +6,7 @@ benchmarks/targets.toml.
     python benchmarks/run.py --only lectures/04  # notebooks (or sections) whose name contains the pattern
     python benchmarks/run.py --repeat 3          # min and median of three runs per notebook
     python benchmarks/run.py --json results.json
+    python benchmarks/run.py --seed-offsets 5 --cpu-variants avx2,default   # the margin run (make margin)
 
 Every notebook runs top to bottom in a fresh kernel (nbclient), in a scratch copy of its
 folder, so the runner never changes a notebook and leaves no file in the repository; its
@@ -31,6 +32,9 @@ import time
 import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import margin  # noqa: E402  (benchmarks/margin.py: the margin run's claims and tables)
 
 REPO = Path(__file__).resolve().parent.parent
 TARGETS = REPO / "benchmarks" / "targets.toml"
@@ -170,11 +174,26 @@ def _kernel_usage(pid: int) -> tuple[float, float]:
     return cpu, peak / 2**20
 
 
-def run_notebook(root: Path, relative: str) -> tuple[float, float, float, dict[str, float]]:
-    """Execute one notebook in a fresh kernel; returns (wall s, CPU s, peak MiB, figures).
+@dataclass
+class Execution:
+    """One run of a notebook: wall and CPU seconds, peak kernel MiB, its reported figures, the
+    executed notebook (outputs included) and, per failing cell, "cell N raised Name: message"."""
 
-    The notebook's folder is copied to a scratch directory and run there, so whatever it
-    writes stays out of the repository. Raises RuntimeError naming the failing cell.
+    wall: float
+    cpu: float
+    peak_mib: float
+    figures: dict[str, float]
+    notebook: object
+    errors: dict[int, str] = field(default_factory=dict)
+
+
+def execute_notebook(root: Path, relative: str, env: dict[str, str] | None = None,
+                     allow_errors: bool = False) -> Execution:
+    """Execute one notebook top to bottom in a fresh kernel, in a scratch copy of its folder.
+
+    `env` adds variables to the kernel's environment (the margin run's DLCOURSE_SEED_OFFSET).
+    Whatever the notebook writes stays out of the repository. Without `allow_errors` the first
+    failing cell raises RuntimeError naming it; with it every cell runs and `errors` lists the failures.
     """
     import nbformat
     from nbclient import NotebookClient
@@ -187,25 +206,38 @@ def run_notebook(root: Path, relative: str) -> tuple[float, float, float, dict[s
         workdir = Path(scratch) / "work"
         shutil.copytree(source.parent, workdir, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
         metrics = Path(scratch) / "metrics.jsonl"
-        env = dict(os.environ, DLCOURSE_METRICS=str(metrics), DLCOURSE_NOTEBOOK=relative,
-                   PYTHONDONTWRITEBYTECODE="1", KERAS_BACKEND="torch")
-        client = NotebookClient(nb, kernel_name=kernel, timeout=NOTEBOOK_TIMEOUT,
+        kernel_env = dict(os.environ, DLCOURSE_METRICS=str(metrics), DLCOURSE_NOTEBOOK=relative,
+                          PYTHONDONTWRITEBYTECODE="1", KERAS_BACKEND="torch", **(env or {}))
+        client = NotebookClient(nb, kernel_name=kernel, timeout=NOTEBOOK_TIMEOUT, allow_errors=allow_errors,
                                 resources={"metadata": {"path": str(workdir)}})
+        errors = {}
         start = time.perf_counter()
         # The kernel's own stderr carries only jupyter_client's transport warning; cell
         # errors and warnings arrive through the notebook protocol.
-        with client.setup_kernel(env=env, cwd=str(workdir), stderr=subprocess.DEVNULL):
+        with client.setup_kernel(env=kernel_env, cwd=str(workdir), stderr=subprocess.DEVNULL):
             pid = client.km.provisioner.pid
-            try:
-                for index, cell in enumerate(nb.cells):
+            for index, cell in enumerate(nb.cells):
+                try:
                     client.execute_cell(cell, index)
-            except CellExecutionError as error:
-                name = getattr(error, "ename", "") or "error"
-                raise RuntimeError(f"cell {index + 1} raised {name}: {str(getattr(error, 'evalue', ''))[:120]}") from None
+                except CellExecutionError as error:
+                    name = getattr(error, "ename", "") or "error"
+                    raise RuntimeError(f"cell {index + 1} raised {name}: {str(getattr(error, 'evalue', ''))[:120]}") from None
+                failure = next((o for o in cell.get("outputs", []) if o.get("output_type") == "error"), None)
+                if failure is not None:
+                    errors[index] = f"cell {index + 1} raised {failure.get('ename', 'error')}: {failure.get('evalue', '')[:120]}"
             wall = time.perf_counter() - start
             cpu, peak = _kernel_usage(pid)
         figures = parse_metrics(metrics.read_text()) if metrics.exists() else {}
-    return wall, cpu, peak, figures
+    return Execution(wall, cpu, peak, figures, nb, errors)
+
+
+def run_notebook(root: Path, relative: str) -> tuple[float, float, float, dict[str, float]]:
+    """Execute one notebook in a fresh kernel; returns (wall s, CPU s, peak MiB, figures).
+
+    Raises RuntimeError naming the first failing cell.
+    """
+    run = execute_notebook(root, relative)
+    return run.wall, run.cpu, run.peak_mib, run.figures
 
 
 def bench_notebook(root: Path, relative: str, repeat: int) -> NotebookResult:
@@ -543,6 +575,33 @@ def report_text(info: dict, notebooks: list[NotebookResult], grading: dict | Non
     return "\n".join(parts) + "\n", misses
 
 
+# --- the margin run ------------------------------------------------------------------------
+
+def margin_main(notebooks: list[str], runs: dict[str, dict[str, str]], targets: dict, info: dict,
+                write: bool) -> int:
+    """Run each notebook once per margin run; print what held; rewrite RESULTS.md's margin section."""
+    print(f"margin run: {len(notebooks)} notebook(s), runs: {', '.join(runs)}", flush=True)
+    results = []
+    for relative in notebooks:
+        print(f"  {relative} ...", end=" ", flush=True)
+        results.append(margin.run_margin(REPO, relative, runs, execute_notebook))
+        r = results[-1]
+        print(f"{len(r.claims) - len(r.weak)} of {len(r.claims)} claims held in every run"
+              + (f"; failing cells in {len(r.errors)} run(s)" if r.errors else ""), flush=True)
+    print(format_table(["notebook", "claims", "held in every run", "runs with a failing cell", "median s"],
+                       margin.summary_rows(results)))
+    print()
+    print(format_table(["notebook", "figure", "min", "median", "max", "target", "every run"],
+                       margin.spread_rows(results, targets, meets, _number)))
+    found = margin.misses(results, targets, meets)
+    print("\nMisses:\n" + ("\n".join(f"- {m}" for m in found) if found else "none: every claim held in every run"))
+    if write:
+        section = margin.report_section(results, targets, info, meets, _number, format_table)
+        RESULTS.write_text(margin.replace_section(RESULTS.read_text() if RESULTS.exists() else "", section))
+        print(f"wrote the margin section of {RESULTS.relative_to(REPO)}")
+    return 1 if found else 0
+
+
 # --- command line --------------------------------------------------------------------------
 
 def _selected(name: str, pattern: str | None) -> bool:
@@ -561,14 +620,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--submissions", type=int, default=12, metavar="N", help="synthetic submissions to grade (default 12)")
     parser.add_argument("--assignment", help="assignment whose submissions are graded (default: the first)")
     parser.add_argument("--no-results", action="store_true", help="do not rewrite benchmarks/RESULTS.md")
+    parser.add_argument("--seed-offsets", type=int, default=0, metavar="K",
+                        help="the margin run: execute the notebooks with DLCOURSE_SEED_OFFSET = 1 .. K and count, "
+                             "per checked claim, the runs it held in (see benchmarks/margin.py)")
+    parser.add_argument("--cpu-variants", default="", metavar="LIST",
+                        help="margin run: also one run per CPU variant, with the committed seeds "
+                             f"(comma-separated; {', '.join(margin.CPU_VARIANTS)})")
     args = parser.parse_args(argv)
-    if args.repeat < 1 or args.submissions < 1:
-        parser.error("--repeat and --submissions need a positive number")
+    if args.repeat < 1 or args.submissions < 1 or args.seed_offsets < 0:
+        parser.error("--repeat and --submissions need a positive number, --seed-offsets a non-negative one")
+    try:
+        margin_runs = margin.conditions(list(range(1, args.seed_offsets + 1)),
+                                        [v for v in args.cpu_variants.split(",") if v])
+    except ValueError as error:
+        parser.error(str(error))
 
     targets = load_targets()
     info = machine()
     jobs = int(info["cores"])
     notebooks = [n for n in discover_notebooks() if _selected(n, args.only)]
+    if margin_runs:
+        return margin_main(notebooks, margin_runs, targets, info, write=args.only is None and not args.no_results)
     print(f"dlcourse benchmarks on {info['cpu']} ({jobs} cores): {len(notebooks)} notebook(s)", flush=True)
     results = []
     for relative in notebooks:
@@ -590,7 +662,8 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     if args.only is None and not args.no_results:
         markdown, _ = report_text(info, results, grading, imports, kernels, targets, markdown=True)
-        RESULTS.write_text(markdown)
+        kept = margin.kept_section(RESULTS.read_text()) if RESULTS.exists() else ""
+        RESULTS.write_text(markdown + ("\n" + kept if kept else ""))
         print(f"wrote {RESULTS.relative_to(REPO)}")
     if args.json:
         Path(args.json).write_text(json.dumps({"machine": info, "notebooks": [asdict(r) for r in results],

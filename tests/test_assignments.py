@@ -23,7 +23,8 @@ def _tests_of(assignment):
 
     class Proof:
         @pytest.fixture(scope="class")
-        def results(self):
+        @classmethod
+        def results(cls):
             """(drift problems, {student: verdict}), graded once for the class."""
             ((_, drift, verdicts),) = list(check(COURSE, [assignment.name], MUTANTS, jobs=None))
             return drift, {v.expectation.student: v for v in verdicts}
