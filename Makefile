@@ -12,7 +12,8 @@ LOCK   := requirements.txt
 PIP_TOOLS := pip-tools==7.7.0
 # nbgrader runs `alembic` and `jupyter` from PATH, so every target runs with the venv first.
 RUN    := PATH="$(CURDIR)/$(BIN):$$PATH" KERAS_BACKEND=torch
-JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
+# The CPUs this machine lets us use (its affinity and cgroup quota, not the host's count).
+JOBS   ?= $(shell $(BIN)/python -c "from dlcourse.grading.autograde import usable_cpus; print(usable_cpus())" 2>/dev/null || echo 2)
 NOTEBOOKS = $(shell find lectures solutions -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' 2>/dev/null)
 
 .PHONY: lab test quick strip bench margin lock install clean-venv

@@ -521,7 +521,9 @@ def machine() -> dict[str, str]:
     if cpuinfo.exists():
         match = re.search(r"^model name\s*:\s*(.+)$", cpuinfo.read_text(), re.M)
         cpu = match.group(1).strip() if match else cpu
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    from dlcourse.grading.autograde import usable_cpus
+
+    cores = usable_cpus()
     return {"date": datetime.date.today().isoformat(), "cpu": cpu, "cores": str(cores),
             "python": platform.python_version(), "torch": torch.__version__, "numpy": numpy.__version__,
             "torch threads": str(torch.get_num_threads())}

@@ -1,5 +1,6 @@
 """The `dlcourse` instructor CLI on a tiny course built in a temporary folder."""
 import csv
+import os
 import json
 import zipfile
 from pathlib import Path
@@ -206,3 +207,19 @@ def test_dlcourse_db_url_switches_the_gradebook(course, tmp_path, monkeypatch):
     with switched.gradebook() as gradebook:
         assert [a.name for a in gradebook.assignments] == [ASSIGNMENT]
     assert not (course.course_dir / "gradebook.db").exists()
+
+
+@pytest.mark.parametrize("files, quota", [
+    ({"cpu.max": "max 100000\n"}, None),
+    ({"cpu.max": "100000 100000\n"}, 1),
+    ({"cpu.max": "50000 100000\n"}, 1),  # half a CPU still grades one submission at a time
+    ({"cpu/cpu.cfs_quota_us": "100000\n", "cpu/cpu.cfs_period_us": "100000\n"}, 1),
+    ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),
+    ({}, None),
+])
+def test_usable_cpus_respects_the_cgroup_quota_not_the_hosts_count(tmp_path, files, quota):
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    pinned = len(os.sched_getaffinity(0))
+    assert autograde_module.usable_cpus(tmp_path) == (pinned if quota is None else min(pinned, quota))

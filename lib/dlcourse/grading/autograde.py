@@ -109,6 +109,29 @@ def _merge(source_url: str, target_url: str, assignment: str, students: list[str
             target.db.commit()
 
 
+def usable_cpus(cgroup_root: Path = Path("/sys/fs/cgroup")) -> int:
+    """The CPUs this process may use: those it is pinned to, fewer if its cgroup has a CPU quota.
+
+    ``os.cpu_count()`` counts the host's CPUs; a container or CI job limited to 2 of a
+    64-CPU host would start 64 graders and time them all out.
+    """
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    quota = None
+    try:  # cgroup v2: "max 100000" or "200000 100000"
+        limit, period = (cgroup_root / "cpu.max").read_text().split()[:2]
+        quota = None if limit == "max" else int(limit) / int(period)
+    except (OSError, ValueError):
+        try:  # cgroup v1: a quota of -1 means none
+            limit = int((cgroup_root / "cpu" / "cpu.cfs_quota_us").read_text())
+            period = int((cgroup_root / "cpu" / "cpu.cfs_period_us").read_text())
+            quota = limit / period if limit > 0 and period > 0 else None
+        except (OSError, ValueError):
+            pass
+    if quota is not None:
+        cpus = min(cpus, max(1, int(quota)))
+    return max(1, cpus)
+
+
 def autograde(course: Course, assignment: str, students: list[str] | None = None, jobs: int | None = None) -> list[Outcome]:
     """Grade every collected submission of an assignment (or the given students).
 
@@ -137,7 +160,7 @@ def autograde(course: Course, assignment: str, students: list[str] | None = None
         if notebook.is_file() and not any("cannot be graded" in n for n in notes):
             gradeable.append(student)
 
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(gradeable) or 1))
+    jobs = max(1, min(jobs or usable_cpus(), len(gradeable) or 1))
     shares = [gradeable[i::jobs] for i in range(jobs) if gradeable[i::jobs]]
     main_db = _sqlite_path(course.db_url)
     with tempfile.TemporaryDirectory() as scratch:
