@@ -96,11 +96,21 @@ class Course:
         return known[name]
 
     # --- nbgrader ----------------------------------------------------------------------
-    def api(self, db_url: str | None = None, **directories):
+    def hidden_paths(self) -> list[Path]:
+        """What no submission may see while it is graded: the sources and the course folder with
+        the gradebook and every submission. (The sandbox binds in only the Python environment and
+        the course library; this list keeps it from binding a folder that holds one of these.)"""
+        paths = [self.source_dir, self.course_dir, self.submitted_dir, self.autograded_dir, self.feedback_dir]
+        return [p.resolve() for p in paths]
+
+    def api(self, db_url: str | None = None, sandbox: bool = False, **directories):
         """An NbGraderAPI on this course, optionally on another gradebook or folders
-        (``release_directory=...`` and the other CourseDirectory settings)."""
+        (``release_directory=...`` and the other CourseDirectory settings); with ``sandbox``,
+        every kernel it starts for a submission runs in a sandbox (dlcourse.grading.sandbox)."""
         from nbgrader.apps import NbGraderAPI
+        from nbgrader.converters import Autograde
         from nbgrader.coursedir import CourseDirectory
+        from nbgrader.preprocessors import Execute
         from traitlets.config import Config
 
         config = Config(self.config)
@@ -108,6 +118,12 @@ class Course:
             config.CourseDirectory.db_url = db_url
         for name, value in directories.items():
             setattr(config.CourseDirectory, name, value)
+        if sandbox:
+            from .sandbox import SandboxedExecute
+
+            steps = config.Autograde.get("autograde_preprocessors") or Autograde.class_traits()["autograde_preprocessors"].default()
+            config.Autograde.autograde_preprocessors = [SandboxedExecute if step is Execute else step for step in steps]
+            config.SandboxedKernelManager.hidden_paths = [str(p) for p in self.hidden_paths()]
         coursedir = CourseDirectory(config=config)
         # The API probes nbgrader's exchange (used only on JupyterHub) and logs a CRITICAL
         # line when it is absent; grading a local course does not need it.
