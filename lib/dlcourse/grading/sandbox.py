@@ -33,8 +33,6 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
-from nbformat import NotebookNode
-from nbgrader.preprocessors import Execute
 from traitlets import Int, List, Unicode
 
 # The namespaces every sandbox gets. Without --unshare-user when run as root (see above).
@@ -159,7 +157,9 @@ def bwrap_command(kernel_argv: list[str], workdir: Path, runtime: Path, readable
     command += ["--chdir", str(workdir), "--clearenv"]
     environment = {"HOME": str(workdir), "USER": "student", "LOGNAME": "student",
                    "LANG": "C.UTF-8", "PATH": f"{Path(kernel_argv[0]).parent}:/usr/bin:/bin",
-                   "KERAS_BACKEND": "torch", "PYTHONDONTWRITEBYTECODE": "1", "MPLCONFIGDIR": "/tmp/matplotlib"}
+                   "KERAS_BACKEND": "torch", "PYTHONDONTWRITEBYTECODE": "1",
+                   # ipykernel: no parent to poll (bwrap ends the kernel with its parent), no banner
+                   "JPY_PARENT_PID": "1", "MPLCONFIGDIR": "/tmp/matplotlib"}
     for name, value in environment.items():
         command += ["--setenv", name, value]
     if root:
@@ -217,40 +217,3 @@ class SandboxedKernelManager(AsyncKernelManager):
     interrupt_kernel = _async_interrupt_kernel
     cleanup_resources = _async_cleanup_resources
 
-
-class SandboxedExecute(Execute):
-    """nbgrader's Execute step with the kernel in a sandbox and each cell's output capped.
-
-    nbgrader's Execute passes its own kernel manager class to nbclient, ignoring the config,
-    so the sandbox comes in as this subclass in ``Autograde.autograde_preprocessors``.
-    """
-
-    output_kb = Int(Limits.output_kb, help="Text output a cell may keep, KiB; the rest is cut, with a note.").tag(config=True)
-
-    def __init__(self, **kw):
-        kw.setdefault("kernel_manager_class", SandboxedKernelManager)
-        super().__init__(**kw)
-        self._kept: dict[int, int] = {}  # cell index -> characters of output kept
-
-    def output(self, outs, msg, display_id, cell_index):
-        if msg["msg_type"] in ("stream", "display_data", "execute_result", "update_display_data"):
-            limit = self.output_kb * 1024
-            kept = self._kept.get(cell_index, 0)
-            size = _output_size(msg["content"])
-            if kept + size > limit:
-                if kept <= limit:  # say it once
-                    outs.append(NotebookNode(output_type="stream", name="stdout",
-                                             text=f"\n[the grader kept only the first {self.output_kb} KiB of this cell's output]\n"))
-                    self._kept[cell_index] = limit + 1
-                return None
-            self._kept[cell_index] = kept + size
-        return super().output(outs, msg, display_id, cell_index)
-
-
-def _output_size(content: dict) -> int:
-    """Characters of text an output message carries (images count by their encoded size)."""
-    size = len(content.get("text", ""))
-    for value in content.get("data", {}).values():
-        size += len(value) if isinstance(value, str) else len(str(value))
-    size += sum(len(line) for line in content.get("traceback", []))
-    return size
