@@ -29,12 +29,16 @@ PROTECTED = ("dlcourse", "numpy.testing", "numpy", "torch", "torch.nn.functional
 IMPORTS = ("dlcourse", "dlcourse.checks", "dlcourse.nn", "numpy", "numpy.testing", "torch", "torch.nn.functional",
            "torch.testing")
 
+# Names a library rewraps by itself when first used: importing torch._dynamo (which torch.optim
+# does at its first step) wraps torch.manual_seed. A wrapper of the original here is not tampering.
+LIBRARY_WRAPPERS = (("torch", "manual_seed"),)
+
 NAMESPACE = "_dlcourse_grading_guard"
 
 # Installed once, silently, before the notebook's first cell. Defines the guard as a module
 # the kernel keeps in sys.modules; answer cells are not meant to know it is there.
 INSTALL = r'''
-def _dlcourse_install_guard(imports, prefixes, namespace):
+def _dlcourse_install_guard(imports, prefixes, namespace, library_wrappers):
     import builtins, hashlib, importlib, sys, threading, types
 
     for name in imports:
@@ -90,6 +94,11 @@ def _dlcourse_install_guard(imports, prefixes, namespace):
             if isinstance(value, types.FunctionType):
                 functions.append((value, tuple(getattr(value, p) for p in FUNCTION_PARTS)))
     hooks = {"excepthook": sys.excepthook, "displayhook": sys.displayhook}
+    library_wrappers = set(library_wrappers)
+
+    def same(name, key, current, value):
+        """Is this entry of a protected module as recorded (or rewrapped by its own library)?"""
+        return current is value or ((name, key) in library_wrappers and getattr(current, "__wrapped__", None) is value)
     sys_modules = dict(modules)
     user_names = {}  # names the instructor's cells bound -> the object they bound
 
@@ -108,7 +117,7 @@ def _dlcourse_install_guard(imports, prefixes, namespace):
         for name, module, items in module_records:
             current = vars(module)
             for key, value in items.items():
-                if current.get(key, _MISSING) is not value:
+                if not same(name, key, current.get(key, _MISSING), value):
                     current[key] = value
                     changed += 1
         for klass, items in classes:
@@ -165,7 +174,7 @@ def _dlcourse_install_guard(imports, prefixes, namespace):
             add(name, sys.modules.get(name) is module)
         for name, module, items in module_records:
             current = vars(module)
-            add(name, [key for key, value in items.items() if current.get(key, _MISSING) is not value])
+            add(name, [key for key, value in items.items() if not same(name, key, current.get(key, _MISSING), value)])
         for klass, items in classes:
             current = klass.__dict__
             add(klass.__qualname__, sorted(k for k in current if k not in items),
@@ -201,7 +210,7 @@ def install_code() -> tuple[str, str]:
     IPython swaps sys.displayhook and adds exit/quit to builtins, so the state inside a cell
     and after it differ in the same way every time.
     """
-    call = f"_dlcourse_install_guard({IMPORTS!r}, {PROTECTED!r}, {NAMESPACE!r})"
+    call = f"_dlcourse_install_guard({IMPORTS!r}, {PROTECTED!r}, {NAMESPACE!r}, {LIBRARY_WRAPPERS!r})"
     return INSTALL + f"\n{call}\ndel _dlcourse_install_guard\n", verify_expression()
 
 
