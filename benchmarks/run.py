@@ -409,8 +409,9 @@ def synthetic_submissions(root: Path, assignment: str, count: int) -> dict[str, 
 
 
 def bench_grading(root: Path, assignment: str | None, count: int, jobs: int) -> dict:
-    """Grade the same `count` submissions three ways, each in a fresh copy of the course:
-    `dlcourse autograde --jobs 1`, `--jobs <jobs>`, and plain `nbgrader autograde`."""
+    """Grade the same `count` submissions four ways, each in a fresh copy of the course:
+    `dlcourse autograde --jobs 1`, `--jobs <jobs>`, `--jobs <jobs> --no-sandbox`, and plain
+    `nbgrader autograde` (which the course's configuration also sandboxes)."""
     from dlcourse.grading import Course
     from dlcourse.grading.autograde import ensure_in_gradebook
     from dlcourse.grading.submissions import collect
@@ -421,8 +422,10 @@ def bench_grading(root: Path, assignment: str | None, count: int, jobs: int) -> 
     env = dict(os.environ, PATH=f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}", PYTHONDONTWRITEBYTECODE="1")
     for variable in ("DLCOURSE_DB_URL", "DLCOURSE_COURSE_DIR"):
         env.pop(variable, None)
-    commands = {"dlcourse autograde --jobs 1": [str(bindir / "dlcourse"), "autograde", assignment, "--jobs", "1"],
-                f"dlcourse autograde --jobs {jobs}": [str(bindir / "dlcourse"), "autograde", assignment, "--jobs", str(jobs)],
+    dlcourse = [str(bindir / "dlcourse"), "autograde", assignment]
+    commands = {"dlcourse autograde --jobs 1": [*dlcourse, "--jobs", "1"],
+                f"dlcourse autograde --jobs {jobs}": [*dlcourse, "--jobs", str(jobs)],
+                f"dlcourse autograde --jobs {jobs} --no-sandbox": [*dlcourse, "--jobs", str(jobs), "--no-sandbox"],
                 "nbgrader autograde": [str(bindir / "nbgrader"), "autograde", assignment]}
     result = {"assignment": assignment, "submissions": count, "jobs": jobs, "runs": {}}
     for label, command in commands.items():
@@ -448,6 +451,10 @@ def bench_grading(root: Path, assignment: str | None, count: int, jobs: int) -> 
                          "submissions per minute, nbgrader": runs["nbgrader autograde"]["per_minute"],
                          "speed-up of parallel grading": runs["dlcourse autograde --jobs 1"]["seconds"]
                          / runs[f"dlcourse autograde --jobs {jobs}"]["seconds"],
+                         f"submissions per minute, {jobs} jobs, no sandbox":
+                             runs[f"dlcourse autograde --jobs {jobs} --no-sandbox"]["per_minute"],
+                         "sandboxed throughput, share of unsandboxed": runs[f"dlcourse autograde --jobs {jobs}"]["per_minute"]
+                         / runs[f"dlcourse autograde --jobs {jobs} --no-sandbox"]["per_minute"],
                          "submissions graded, every way": min(r["graded"] for r in runs.values())}
     return result
 
@@ -555,7 +562,9 @@ def report_text(info: dict, notebooks: list[NotebookResult], grading: dict | Non
                 for label, r in grading["runs"].items()]
         parts.append(format_table(["command", "seconds", "graded", "per minute", "exit status"], rows, markdown))
         speedup = grading["figures"]["speed-up of parallel grading"]
-        parts.append(f"\nspeed-up of {grading['jobs']} jobs over 1: {speedup:.2f}x")
+        share = grading["figures"]["sandboxed throughput, share of unsandboxed"]
+        parts.append(f"\nspeed-up of {grading['jobs']} jobs over 1: {speedup:.2f}x; "
+                     f"sandboxed grading runs at {share:.0%} of the throughput without the sandbox")
         misses += [f"grading: {label} graded {r['graded']} of {grading['submissions']} submissions"
                    for label, r in grading["runs"].items() if r["graded"] < grading["submissions"]]
         misses += [f"grading: {m}" for m in section_misses(grading["figures"], targets.get("grading", {}))]

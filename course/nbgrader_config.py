@@ -56,3 +56,28 @@ c.IgnorePattern.pattern = r"(Deprecation|Future|User|Runtime)Warning"
 
 # A student who deletes a test cell gets it back (scored as written by the instructor).
 c.OverwriteCells.add_missing_cells = True
+
+# Grading: each submission's kernel runs in a sandbox (bubblewrap): it sees only its own
+# working copy and the read-only Python environment, writes only into a scratch folder that
+# is discarded, has no network, and runs under the limits below. The checks the tests use are
+# restored before every test cell and compared with their record after it; output is capped;
+# a notebook whose kernel dies is graded as far as it got. `dlcourse autograde` and nbgrader's
+# own autograde (the formgrader) both grade this way. See course/README.md.
+from dlcourse.grading.executor import GradingExecute  # noqa: E402
+from nbgrader.converters import Autograde, GenerateFeedback  # noqa: E402
+
+c.Autograde.autograde_preprocessors = [
+    GradingExecute if p.__name__ == "Execute" else p for p in Autograde.class_traits()["autograde_preprocessors"].default()
+]
+c.SandboxedKernelManager.hidden_paths = [str(REPO / "solutions"), str(COURSE)]
+c.SandboxedKernelManager.memory_mb = 6144  # address space of each process
+c.SandboxedKernelManager.processes = 256  # processes and threads at once
+c.SandboxedKernelManager.cpu_seconds = 1800  # CPU time of each process
+c.SandboxedKernelManager.file_size_mb = 64  # largest file written
+c.SandboxedKernelManager.scratch_mb = 256  # all it writes, in its folder and again in /tmp
+c.GradingExecute.output_kb = 256  # output a cell keeps
+
+# Feedback shows each test cell's visible tests and outcome, never its hidden tests.
+from dlcourse.grading.hide_hidden import HideHiddenTests  # noqa: E402
+
+c.GenerateFeedback.preprocessors = [HideHiddenTests, *GenerateFeedback.class_traits()["preprocessors"].default()]

@@ -1,6 +1,9 @@
 """The `dlcourse` instructor CLI on a tiny course built in a temporary folder."""
 import csv
 import os
+import subprocess
+import sys
+import time
 import json
 import zipfile
 from pathlib import Path
@@ -223,3 +226,118 @@ def test_usable_cpus_respects_the_cgroup_quota_not_the_hosts_count(tmp_path, fil
         (tmp_path / name).write_text(text)
     pinned = len(os.sched_getaffinity(0))
     assert autograde_module.usable_cpus(tmp_path) == (pinned if quota is None else min(pinned, quota))
+
+
+def _inbox(course, tmp_path, students, name="inbox"):
+    inbox = tmp_path / name
+    inbox.mkdir()
+    for student, edit in students.items():
+        nbformat.write(_student_copy(course, edit), inbox / f"{student}.ipynb")
+    return inbox
+
+
+def test_collected_submissions_are_read_only(released, tmp_path):
+    collect(released, ASSIGNMENT, _inbox(released, tmp_path, {"erin": None}))
+    for path in (released.submitted_dir / "erin" / ASSIGNMENT).iterdir():
+        assert path.stat().st_mode & 0o222 == 0, path
+
+
+def test_a_second_run_skips_students_already_graded_unless_forced(released, tmp_path):
+    collect(released, ASSIGNMENT, _inbox(released, tmp_path, {"fay": None, "gus": None}))
+    assert [o.score for o in autograde(released, ASSIGNMENT, jobs=1)] == [3, 3]
+    again = autograde(released, ASSIGNMENT, jobs=1)
+    assert [o.score for o in again] == [3, 3]
+    assert all(o.notes == ["already graded, skipped (--force grades it again)"] for o in again)
+    forced = autograde(released, ASSIGNMENT, jobs=1, force=True)
+    assert [o.notes for o in forced] == [[], []]
+
+    def wrong(nb):
+        nb.cells[2].source = 'def double(x):\n    """Return 2 x."""\n    return x + 2'
+
+    collect(released, ASSIGNMENT, _inbox(released, tmp_path, {"gus": wrong}, name="resubmitted"))
+    latest = {o.student: o for o in autograde(released, ASSIGNMENT, jobs=1)}
+    assert latest["fay"].notes == ["already graded, skipped (--force grades it again)"]
+    assert latest["gus"].score == 1 and latest["gus"].notes == []
+
+
+def test_a_second_autograde_at_once_refuses_naming_the_first(released, tmp_path):
+    collect(released, ASSIGNMENT, _inbox(released, tmp_path, {"hal": None}))
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import fcntl, sys, time\n"
+        f"lock = open({str(released.course_dir / '.autograde.lock')!r}, 'a+')\n"
+        "fcntl.flock(lock, fcntl.LOCK_EX)\n"
+        "lock.write('pid 4242, grading t01_double since 09:00'); lock.flush()\n"
+        "print('held', flush=True); time.sleep(60)\n")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(CourseError, match=r"Another autograde is running on this course \(pid 4242, grading "
+                                              r"t01_double since 09:00\); wait for it to finish"):
+            autograde(released, ASSIGNMENT, jobs=1)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert autograde(released, ASSIGNMENT, jobs=1)[0].score == 3
+
+
+def test_a_damaged_gradebook_says_what_is_wrong_and_where_the_last_good_copy_is(released, tmp_path, capsys):
+    collect(released, ASSIGNMENT, _inbox(released, tmp_path, {"ida": None}))
+    autograde(released, ASSIGNMENT, jobs=1)
+    db = Path(released.db_url[len("sqlite:///"):])
+    assert db.with_name(f"{db.name}.last-good").is_file()
+    db.write_bytes(b"this is not a database" * 100)
+    assert main(["grades"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot be read (file is not a database); it is damaged: copy" in err and "gradebook.db.last-good" in err
+    assert "Traceback" not in err
+
+
+def test_killing_the_grader_loses_nothing_and_a_rerun_completes_the_class(released, tmp_path):
+    def sleeps(nb):
+        nb.cells[4].source = "import time\ntime.sleep(1000)"
+
+    collect(released, ASSIGNMENT, _inbox(released, tmp_path, {"a-first": None, "b-sleeper": sleeps, "c-last": None}))
+    db = Path(released.db_url[len("sqlite:///"):])
+    before = {"gradebook": db.read_bytes(), "submitted": {p: p.read_bytes() for p in released.submitted_dir.rglob("*")
+                                                          if p.is_file()}}
+    grader = subprocess.Popen([sys.executable, "-m", "dlcourse.grading.cli", "autograde", ASSIGNMENT, "--jobs", "1",
+                               "--progress"], cwd=released.course_dir, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    for line in grader.stdout:
+        if "a-first: 3/3" in line:
+            break
+    time.sleep(2)  # the sleeper's kernel is running now
+    grader.kill()
+    grader.wait()
+    assert db.read_bytes() == before["gradebook"]
+    assert {p: p.read_bytes() for p in released.submitted_dir.rglob("*") if p.is_file()} == before["submitted"]
+    outcomes = {o.student: o for o in autograde(released, ASSIGNMENT, jobs=2)}
+    assert outcomes["a-first"].score == 3 and outcomes["c-last"].score == 3 and outcomes["b-sleeper"].score == 2
+
+
+def test_autograde_prints_each_result_as_it_lands(released, tmp_path, capsys):
+    collect(released, ASSIGNMENT, _inbox(released, tmp_path, {"jo": None, "kim": None}))
+    assert main(["autograde", ASSIGNMENT, "--jobs", "2", "--progress"]) == 0
+    captured = capsys.readouterr()
+    assert "jo: 3/3" in captured.out + captured.err and "kim: 3/3" in captured.out + captured.err
+    assert "grading t01_double" in captured.err
+
+
+def test_grading_without_a_sandbox_is_announced_and_flagged(released, tmp_path, capsys):
+    collect(released, ASSIGNMENT, _inbox(released, tmp_path, {"lee": None}))
+    assert main(["autograde", ASSIGNMENT, "--jobs", "1", "--no-sandbox"]) == 0
+    captured = capsys.readouterr()
+    assert "WARNING: grading without a sandbox" in captured.err
+    assert "graded WITHOUT a sandbox" in captured.out
+    with released.gradebook() as gradebook:
+        assert all(nb.flagged for nb in gradebook.find_submission(ASSIGNMENT, "lee").notebooks)
+
+
+def test_without_a_sandbox_to_be_had_autograde_refuses_in_one_sentence(released, tmp_path, monkeypatch, capsys):
+    from dlcourse.grading import sandbox
+
+    collect(released, ASSIGNMENT, _inbox(released, tmp_path, {"max": None}))
+    monkeypatch.setattr(sandbox, "unavailable_reason", lambda: "bubblewrap (bwrap) is not installed; install it")
+    assert main(["autograde", ASSIGNMENT]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == ("dlcourse: error: Submissions are graded in a sandbox, and none can be had here: "
+                   "bubblewrap (bwrap) is not installed; install it.")

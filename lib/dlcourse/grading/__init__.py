@@ -2,8 +2,11 @@
 
 Modules: ``course`` (where things are, assignments and points), ``submissions``
 (collect and inspect), ``autograde`` (parallel grading with a consistent gradebook),
-``release``, ``feedback`` (feedback and grades), ``verify`` (the proofs CI runs),
-``stubs`` (the NotImplementedError students see) and ``cli``.
+``executor`` (how a submission runs: ``sandbox``, ``guard`` for the checks, capped output,
+partial grades after a kernel death), ``scan`` (answer cells flagged for review),
+``release``, ``feedback`` (feedback and grades; ``hide_hidden`` keeps hidden tests out of
+it), ``verify`` (the proofs CI runs), ``stubs`` (the NotImplementedError students see),
+``time_limits`` and ``cli``.
 """
 from .course import Assignment, Course, CourseError, Part
 

@@ -4,24 +4,37 @@ nbgrader grades one submission at a time (its issue 174) and SQLite does not tak
 concurrent writers. So each worker process grades its share of the class into a
 private copy of the gradebook; when all are done, their grades are merged into a copy
 of the real gradebook, which then replaces it in one step. A failure anywhere leaves
-the gradebook exactly as it was. With a server database (PostgreSQL), which does take
-concurrent writers, the workers write to it directly.
+the gradebook exactly as it was (the gradebook it replaced is kept beside it as
+``<name>.last-good``). With a server database (PostgreSQL), which does take concurrent
+writers, the workers write to it directly.
+
+Each submission's kernel runs in a sandbox with guarded checks (``executor``), unless the
+instructor passes ``sandbox=False``. Students already graded (same submission) are skipped
+unless ``force``, so a run that was stopped resumes. One run at a time per course: a second
+one refuses, naming the first.
 """
 from __future__ import annotations
 
+import datetime
+import fcntl
+import functools
 import os
 import re
 import shutil
 import tempfile
 import warnings
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
+import nbformat
+from nbgrader.api import MissingEntry
 from sqlalchemy.exc import SAWarning
 
 from .course import Course, CourseError
+from .scan import scan_answers, summarise
 from .submissions import inspect
 
 
@@ -57,7 +70,7 @@ def ensure_in_gradebook(course: Course, assignment: str) -> None:
             known = gradebook.find_assignment(assignment)
             if known.notebooks and known.notebooks[0].grade_cells:
                 return
-        except Exception:  # noqa: BLE001 - MissingEntry: not recorded yet
+        except MissingEntry:  # not recorded yet
             pass
     with tempfile.TemporaryDirectory() as scratch:
         api = course.api(release_directory=scratch)
@@ -71,19 +84,34 @@ def _last_error(result: dict) -> str:
     return text[-1] if text else "nbgrader gave no reason"
 
 
-def _grade_share(course_dir: str, assignment: str, students: list[str], db_url: str) -> list[tuple[str, bool, str]]:
-    """Worker: autograde these students into db_url; (student, success, log) each."""
+_worker_db_url: str | None = None  # in a worker process: the gradebook it writes into
+
+
+def _start_worker(db_urls) -> None:
+    global _worker_db_url
+    _worker_db_url = db_urls.get()
+
+
+@functools.lru_cache(maxsize=4)
+def _api(course_dir: str, db_url: str, sandbox: bool):
+    return Course(Path(course_dir)).api(db_url=db_url, sandbox=sandbox)
+
+
+def _grade_one(course_dir: str, assignment: str, student: str, sandbox: bool,
+               db_url: str | None = None) -> tuple[str, bool, str, str, float | None]:
+    """Autograde one student into db_url (in a worker: its own gradebook); (student, success, log, url, score)."""
     os.chdir(course_dir)
-    course = Course(Path(course_dir))
-    api = course.api(db_url=db_url)
-    results = []
-    for student in students:
-        with warnings.catch_warnings():
-            # nbgrader's gradebook code trips SQLAlchemy's autoflush notice; it is harmless.
-            warnings.simplefilter("ignore", SAWarning)
-            result = api.autograde(assignment, student, force=True, create=True)
-        results.append((student, bool(result["success"]), (result.get("log") or "") + (result.get("error") or "")))
-    return results
+    url = db_url or _worker_db_url
+    with warnings.catch_warnings():
+        # nbgrader's gradebook code trips SQLAlchemy's autoflush notice; it is harmless.
+        warnings.simplefilter("ignore", SAWarning)
+        api = _api(course_dir, url, sandbox)
+        result = api.autograde(assignment, student, force=True, create=True)
+        score = None
+        if result["success"]:
+            with api.gradebook as gradebook:
+                score = gradebook.find_submission(assignment, student).score
+    return student, bool(result["success"]), (result.get("log") or "") + (result.get("error") or ""), url, score
 
 
 def _merge(source_url: str, target_url: str, assignment: str, students: list[str]) -> None:
@@ -132,11 +160,13 @@ def usable_cpus(cgroup_root: Path = Path("/sys/fs/cgroup")) -> int:
     return max(1, cpus)
 
 
-def autograde(course: Course, assignment: str, students: list[str] | None = None, jobs: int | None = None) -> list[Outcome]:
+def autograde(course: Course, assignment: str, students: list[str] | None = None, jobs: int | None = None,
+              sandbox: bool = True, force: bool = False, on_result=None) -> list[Outcome]:
     """Grade every collected submission of an assignment (or the given students).
 
     One broken submission never stops the others: each student gets an Outcome whose
     notes say, one sentence each, what went wrong and what was done about it.
+    ``on_result(outcome, done, total)`` is called as each student's grade lands.
     """
     info = course.assignment(assignment)
     submitted = course.submitted_dir
@@ -148,58 +178,180 @@ def autograde(course: Course, assignment: str, students: list[str] | None = None
         raise CourseError(f"No collected submission of {assignment} for {', '.join(missing)}; run `dlcourse collect` first.")
     if not students:
         raise CourseError(f"No submissions of {assignment} collected yet; run `dlcourse collect {assignment} PATH` first.")
-    ensure_in_gradebook(course, assignment)
+    if sandbox:
+        from .sandbox import unavailable_reason
 
+        reason = unavailable_reason()
+        if reason:
+            raise CourseError(f"Submissions are graded in a sandbox, and none can be had here: {reason}.")
+    with _one_run_at_a_time(course, assignment):
+        return _autograde(course, info, students, jobs, sandbox, force, on_result)
+
+
+def _autograde(course, info, students, jobs, sandbox, force, on_result) -> list[Outcome]:
+    assignment = info.name
+    ensure_in_gradebook(course, assignment)
     release = course.release_dir / assignment / f"{info.notebook}.ipynb"
     outcomes = {s: Outcome(s, graded=False, max_score=info.max_score) for s in students}
-    gradeable = []
+    already = set() if force else _already_graded(course, assignment, students)
+    gradeable, flagged = [], []  # flagged: answer cells that reach for the grader's machinery
     for student in students:
-        notebook = submitted / student / assignment / f"{info.notebook}.ipynb"
+        if student in already:
+            outcomes[student].graded = True
+            outcomes[student].notes.append("already graded, skipped (--force grades it again)")
+            continue
+        notebook = course.submitted_dir / student / assignment / f"{info.notebook}.ipynb"
         notes = inspect(notebook, release) if notebook.is_file() else [f"no {info.notebook}.ipynb in the submission"]
         outcomes[student].notes += notes
         if notebook.is_file() and not any("cannot be graded" in n for n in notes):
             gradeable.append(student)
+        if not sandbox:
+            outcomes[student].notes.append("graded WITHOUT a sandbox (--no-sandbox): its code ran with your rights")
+        if student in gradeable:
+            findings = scan_answers(notebook, reference=info.source)
+            if findings:
+                outcomes[student].notes.append(f"flagged for review: {summarise(findings)}")
+                flagged.append(student)
 
     jobs = max(1, min(jobs or usable_cpus(), len(gradeable) or 1))
-    shares = [gradeable[i::jobs] for i in range(jobs) if gradeable[i::jobs]]
     main_db = _sqlite_path(course.db_url)
+    done = 0
+
+    def landed(student, success, log, score):
+        nonlocal done
+        outcome = outcomes[student]
+        outcome.graded, outcome.score = success, score
+        outcome.notes += [sentence for pattern, sentence in _LOG_SENTENCES if pattern.search(log)]
+        if success:
+            outcome.notes += execution_notes(course.autograded_dir / student / assignment / f"{info.notebook}.ipynb")
+        else:
+            outcome.notes.append(f"autograding failed: {_last_line(log)}")
+        done += 1
+        if on_result is not None:
+            on_result(outcome, done, len(gradeable))
+
     with tempfile.TemporaryDirectory() as scratch:
         if main_db is not None:
-            urls = [f"sqlite:///{Path(scratch) / f'worker{i}.db'}" for i in range(len(shares))]
+            urls = [f"sqlite:///{Path(scratch) / f'worker{i}.db'}" for i in range(jobs)]
             for url in urls:
                 shutil.copyfile(main_db, _sqlite_path(url))
         else:
-            urls = [course.db_url] * len(shares)
-        results = []
-        if len(shares) == 1:
-            results.append(_grade_share(str(course.course_dir), assignment, shares[0], urls[0]))
-        elif shares:
-            with ProcessPoolExecutor(len(shares), mp_context=get_context("spawn")) as pool:
-                futures = [pool.submit(_grade_share, str(course.course_dir), assignment, share, url)
-                           for share, url in zip(shares, urls)]
-                results = [f.result() for f in futures]
-        succeeded = {}
-        for url, share_results in zip(urls, results):
-            for student, success, log in share_results:
-                outcome = outcomes[student]
-                outcome.graded = success
-                outcome.notes += [sentence for pattern, sentence in _LOG_SENTENCES if pattern.search(log)]
-                if success:
-                    succeeded.setdefault(url, []).append(student)
-                else:
-                    outcome.notes.append(f"autograding failed: {_last_line(log)}")
-        if main_db is not None and succeeded:
+            urls = [course.db_url] * jobs
+        succeeded: dict[str, list[str]] = {}
+        course_dir = str(course.course_dir)
+        if jobs == 1:
+            for student in gradeable:
+                student, success, log, url, score = _grade_one(course_dir, assignment, student, sandbox, urls[0])
+                succeeded.setdefault(url, []).extend([student] if success else [])
+                landed(student, success, log, score)
+        elif gradeable:
+            context = get_context("spawn")
+            db_urls = context.Queue()
+            for url in urls:
+                db_urls.put(url)
+            with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(db_urls,)) as pool:
+                futures = [pool.submit(_grade_one, course_dir, assignment, student, sandbox) for student in gradeable]
+                for future in as_completed(futures):
+                    student, success, log, url, score = future.result()
+                    succeeded.setdefault(url, []).extend([student] if success else [])
+                    landed(student, success, log, score)
+        if main_db is not None and any(succeeded.values()):
             # Merge into a sibling copy, then swap it in: os.replace is atomic on one file system.
+            # The gradebook it replaces stays beside it as the last good copy.
             merged = main_db.with_name(f".{main_db.name}.merging")
+            backup = main_db.with_name(f".{main_db.name}.last-good.tmp")
             try:
                 shutil.copyfile(main_db, merged)
                 for url, graded in succeeded.items():
-                    _merge(url, f"sqlite:///{merged}", assignment, graded)
+                    if graded:
+                        _merge(url, f"sqlite:///{merged}", assignment, graded)
+                shutil.copyfile(main_db, backup)
+                os.replace(backup, last_good_copy(main_db))
                 os.replace(merged, main_db)
             finally:
                 merged.unlink(missing_ok=True)
+                backup.unlink(missing_ok=True)
+    _flag(course, assignment, [s for s in gradeable if outcomes[s].graded and (not sandbox or s in flagged)])
     _fill_scores(course, assignment, outcomes)
     return [outcomes[s] for s in students]
+
+
+def execution_notes(autograded: Path) -> list[str]:
+    """One sentence per thing the grader did to a notebook while running it (see executor)."""
+    from .executor import KERNEL_DIED, TAMPERED
+
+    try:
+        nb = nbformat.read(autograded, as_version=4)
+    except (OSError, ValueError):
+        return []
+    notes, died = [], False
+    for cell in nb.cells:
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id") or "a cell"
+        if any(o.get("ename") == TAMPERED for o in errors):
+            notes.append(f"its code changed the checks while {grade_id} ran; that test scores 0")
+        if not died and any(o.get("ename") == KERNEL_DIED for o in errors):
+            died = True
+            notes.append(f"the kernel died at {grade_id}: tests before it kept their points, the rest score 0")
+    return notes
+
+
+def last_good_copy(gradebook: Path) -> Path:
+    """Where the gradebook a grading run replaced is kept."""
+    return gradebook.with_name(f"{gradebook.name}.last-good")
+
+
+def _already_graded(course: Course, assignment: str, students: list[str]) -> set[str]:
+    """Students whose current submission is in the gradebook, graded: the same timestamp.txt
+    in submitted/ and autograded/, and a score."""
+    graded = set()
+    with course.gradebook() as gradebook:
+        for student in students:
+            stamps = [folder / student / assignment / "timestamp.txt" for folder in (course.submitted_dir, course.autograded_dir)]
+            if not all(p.is_file() for p in stamps) or stamps[0].read_text() != stamps[1].read_text():
+                continue
+            try:
+                submission = gradebook.find_submission(assignment, student)
+            except MissingEntry:  # never graded
+                continue
+            if submission.notebooks and all(g.auto_score is not None for nb in submission.notebooks for g in nb.grades):
+                graded.add(student)
+    return graded
+
+
+def _flag(course: Course, assignment: str, students: list[str]) -> None:
+    """Mark submissions graded without a sandbox in the gradebook (nbgrader's flag)."""
+    with course.gradebook() as gradebook:
+        for student in students:
+            for notebook in gradebook.find_submission(assignment, student).notebooks:
+                notebook.flagged = True
+        gradebook.db.commit()
+
+
+@contextmanager
+def _one_run_at_a_time(course: Course, assignment: str):
+    """Hold the course's grading lock; refuse in one sentence if another run holds it."""
+    course.course_dir.mkdir(parents=True, exist_ok=True)
+    path = course.course_dir / ".autograde.lock"
+    with open(path, "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            holder = lock.read().strip() or "another process"
+            raise CourseError(f"Another autograde is running on this course ({holder}); wait for it to finish "
+                              "(or stop it), then run this again.") from None
+        lock.seek(0)
+        lock.truncate()
+        started = datetime.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+        lock.write(f"pid {os.getpid()}, grading {assignment} since {started}")
+        lock.flush()
+        try:
+            yield
+        finally:
+            lock.seek(0)
+            lock.truncate()
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _last_line(log: str) -> str:

@@ -3,7 +3,7 @@
     dlcourse list                       assignments, their graded parts and points
     dlcourse release A | --all          check the source passes its own tests, regenerate assignments/A
     dlcourse collect A PATH             import a folder or zip of notebooks named by student id
-    dlcourse autograde A [--jobs N]     grade every collected submission, N at a time
+    dlcourse autograde A [--jobs N]     grade every collected submission, N at a time, each in a sandbox
     dlcourse feedback A                 write feedback HTML for every graded submission
     dlcourse grades [--csv PATH]        scores per student per assignment
     dlcourse check [A ...]              drift, round trip, mutants and bad submissions (what CI runs)
@@ -70,8 +70,29 @@ def cmd_collect(course: Course, args) -> int:
 
 def cmd_autograde(course: Course, args) -> int:
     from .autograde import autograde
+    from ..config import progress
 
-    outcomes = autograde(course, args.assignment, jobs=args.jobs)
+    if args.no_sandbox:
+        print("WARNING: grading without a sandbox: every submission's code runs with your rights and can read, "
+              "change or delete anything you can. Each is flagged in the gradebook.", file=sys.stderr)
+    bar = None
+
+    def landed(outcome, done, total):
+        nonlocal bar
+        if bar is None:
+            bar = progress(total=total, desc=f"grading {args.assignment}", unit="student", leave=True,
+                           disable=not sys.stderr.isatty() and not args.progress)
+        score = f"{outcome.score:g}/{outcome.max_score:g}" if outcome.graded and outcome.score is not None else (
+            "graded" if outcome.graded else "not graded")
+        bar.write(f"  {outcome.student}: {score}")
+        bar.update(1)
+
+    try:
+        outcomes = autograde(course, args.assignment, jobs=args.jobs, sandbox=not args.no_sandbox, force=args.force,
+                             on_result=landed)
+    finally:
+        if bar is not None:
+            bar.close()
     rows = [[o.student, f"{o.score:g}/{o.max_score:g}" if o.graded else "not graded", "; ".join(o.notes)]
             for o in outcomes]
     _print_table(rows, ["student", "score", "notes"])
@@ -122,6 +143,20 @@ def cmd_check(course: Course, args) -> int:
     return 1 if failed else 0
 
 
+def _autograde_description() -> str:
+    from .sandbox import Limits
+
+    settings = "\n".join(f"  c.SandboxedKernelManager.{name} = {getattr(Limits, name)}" for name in
+                         ("memory_mb", "processes", "cpu_seconds", "file_size_mb", "scratch_mb"))
+    return ("Grade every collected submission. Each notebook runs in a sandbox: it sees only its own working\n"
+            "copy and the read-only Python environment (not solutions/ or course/), writes only into a\n"
+            "scratch folder that is discarded, has no network, and runs under these limits, which\n"
+            "course/nbgrader_config.py can change (defaults shown):\n\n"
+            f"{settings}\n  c.GradingExecute.output_kb = {Limits.output_kb}\n\n"
+            "Every cell also has a time limit (c.Execute.timeout, or a test cell's own). Students already\n"
+            "graded are skipped unless --force; one run at a time per course.")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dlcourse", description="Run the dlcourse nbgrader course.")
     parser.add_argument("--course", help="the course folder holding nbgrader_config.py (default: found from here)")
@@ -135,9 +170,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("assignment")
     p.add_argument("path")
     p.set_defaults(run=cmd_collect)
-    p = commands.add_parser("autograde", help="grade every collected submission")
+    p = commands.add_parser("autograde", help="grade every collected submission, each in a sandbox",
+                            description=_autograde_description(), formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("assignment")
     p.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: core count)")
+    p.add_argument("--force", action="store_true", help="grade again students whose submission is already graded")
+    p.add_argument("--no-sandbox", action="store_true",
+                   help="run submissions without a sandbox, with your rights (only if you trust every one)")
+    p.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
     p.set_defaults(run=cmd_autograde)
     p = commands.add_parser("feedback", help="feedback HTML for every graded submission")
     p.add_argument("assignment")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,11 +97,25 @@ class Course:
         return known[name]
 
     # --- nbgrader ----------------------------------------------------------------------
-    def api(self, db_url: str | None = None, **directories):
+    def hidden_paths(self) -> list[Path]:
+        """What no submission may see while it is graded: the sources and the course folder with
+        the gradebook and every submission. (The sandbox binds in only the Python environment and
+        the course library; this list keeps it from binding a folder that holds one of these.)"""
+        paths = [self.source_dir, self.course_dir, self.submitted_dir, self.autograded_dir, self.feedback_dir]
+        return [p.resolve() for p in paths]
+
+    def api(self, db_url: str | None = None, sandbox: bool | None = None, **directories):
         """An NbGraderAPI on this course, optionally on another gradebook or folders
-        (``release_directory=...`` and the other CourseDirectory settings)."""
+        (``release_directory=...`` and the other CourseDirectory settings).
+
+        With ``sandbox`` True or False, autograding executes submissions with
+        ``dlcourse.grading.executor.GradingExecute`` (guarded checks, capped output, partial
+        grades after a kernel death), in a sandbox if True.
+        """
         from nbgrader.apps import NbGraderAPI
+        from nbgrader.converters import Autograde
         from nbgrader.coursedir import CourseDirectory
+        from nbgrader.preprocessors import Execute
         from traitlets.config import Config
 
         config = Config(self.config)
@@ -108,6 +123,13 @@ class Course:
             config.CourseDirectory.db_url = db_url
         for name, value in directories.items():
             setattr(config.CourseDirectory, name, value)
+        if sandbox is not None:
+            from .executor import GradingExecute
+
+            steps = config.Autograde.get("autograde_preprocessors") or Autograde.class_traits()["autograde_preprocessors"].default()
+            config.Autograde.autograde_preprocessors = [GradingExecute if step is Execute else step for step in steps]
+            config.GradingExecute.sandbox = sandbox
+            config.SandboxedKernelManager.hidden_paths = [str(p) for p in self.hidden_paths()]
         coursedir = CourseDirectory(config=config)
         # The API probes nbgrader's exchange (used only on JupyterHub) and logs a CRITICAL
         # line when it is absent; grading a local course does not need it.
@@ -119,10 +141,30 @@ class Course:
         finally:
             logger.removeFilter(quiet)
 
+    @contextmanager
     def gradebook(self, db_url: str | None = None):
+        """nbgrader's Gradebook, open; a gradebook that cannot be read ends in one sentence."""
         from nbgrader.api import Gradebook
+        from sqlalchemy.exc import DatabaseError
 
-        return Gradebook(db_url or self.db_url, course_id=self.config.CourseDirectory.course_id)
+        url = db_url or self.db_url
+        try:
+            with Gradebook(url, course_id=self.config.CourseDirectory.course_id) as gradebook:
+                yield gradebook
+        except DatabaseError as error:
+            raise CourseError(unreadable_gradebook(url, error)) from None
+
+
+def unreadable_gradebook(url: str, error: Exception) -> str:
+    """What to tell an instructor whose gradebook cannot be read."""
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+    if url.startswith("sqlite:///"):
+        path = Path(url[len("sqlite:///"):])
+        backup = path.with_name(f"{path.name}.last-good")
+        recover = (f"copy {backup} over it (the gradebook before the last grading run) and grade that run again"
+                   if backup.is_file() else "restore it from a backup, or move it away to start a new one")
+        return f"The gradebook {path} cannot be read ({reason}); it is damaged: {recover}."
+    return f"The gradebook at {url.split('@')[-1]} cannot be used ({reason}); check that the server runs and the URL is right."
 
 
 class _DropExchangeWarning(logging.Filter):

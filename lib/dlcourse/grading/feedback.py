@@ -7,13 +7,17 @@ from .course import Course, CourseError
 
 
 def feedback(course: Course, assignment: str) -> tuple[int, list[str]]:
-    """Write feedback HTML for each autograded student; (how many written, one line per failure)."""
-    course.assignment(assignment)
+    """Write feedback HTML for each autograded student; (how many written, one line per failure).
+
+    The feedback shows each test cell's visible tests and outcome, never its hidden tests
+    (see dlcourse.grading.hide_hidden).
+    """
+    info = course.assignment(assignment)
     folder = course.autograded_dir
     students = sorted(p.name for p in folder.iterdir() if (p / assignment).is_dir()) if folder.is_dir() else []
     if not students:
         raise CourseError(f"No autograded submissions of {assignment}; run `dlcourse autograde {assignment}` first.")
-    api = course.api()
+    api = _api_hiding_hidden_tests(course, info.source)
     failures = []
     for student in students:
         result = api.generate_feedback(assignment, student, force=True)
@@ -21,6 +25,23 @@ def feedback(course: Course, assignment: str) -> tuple[int, list[str]]:
             lines = (result.get("error") or result.get("log") or "").strip().splitlines()
             failures.append(f"{student}: no feedback written ({lines[-1] if lines else 'no reason given'})")
     return len(students) - len(failures), failures
+
+
+def _api_hiding_hidden_tests(course: Course, source: Path):
+    """course.api() whose feedback runs HideHiddenTests before nbgrader's own preprocessors."""
+    from nbgrader.converters import GenerateFeedback
+    from traitlets.config import Config
+
+    from .hide_hidden import HideHiddenTests
+
+    api = course.api()
+    steps = api.config.GenerateFeedback.get("preprocessors") or GenerateFeedback.class_traits()["preprocessors"].default()
+    extra = Config()
+    # First, so that no later step (nor the HTML exporter) ever sees a hidden line.
+    extra.GenerateFeedback.preprocessors = [HideHiddenTests, *(s for s in steps if s is not HideHiddenTests)]
+    extra.HideHiddenTests.instructor_notebooks = [str(source)]
+    api.update_config(extra)
+    return api
 
 
 def grade_rows(course: Course) -> list[dict]:

@@ -114,7 +114,8 @@ def collect(course: Course, assignment_name: str, path: Path) -> tuple[list[Subm
     """File every submission under course/submitted and add unknown students to the gradebook.
 
     Returns the submissions collected (each with its notes) and the entries skipped.
-    All files are staged first, so a failure leaves submitted/ as it was.
+    All files are staged first, so a failure leaves submitted/ as it was; collected files are
+    read-only.
     """
     assignment = course.assignment(assignment_name)
     release = course.release_dir / assignment.name / f"{assignment.notebook}.ipynb"
@@ -139,6 +140,8 @@ def collect(course: Course, assignment_name: str, path: Path) -> tuple[list[Subm
             final.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(staging / submission.student / assignment.name, final)
             submission.notebook = final / f"{assignment.notebook}.ipynb"
+            for item in final.iterdir():  # kept as handed in: grading reads them and works on copies
+                item.chmod(0o444)
     with course.gradebook() as gradebook:
         for submission in submissions:
             gradebook.update_or_create_student(submission.student)

@@ -202,9 +202,10 @@ def _bad_submissions(solution: dict, assignment: Assignment) -> list[Expectation
 
     nb = copy()
     nb["cells"].insert(last_test, nbformat.v4.new_code_cell("import os\nos._exit(1)"))
-    # nbgrader 0.9 abandons a notebook whose kernel dies: the student is reported, not graded.
+    # Graded as far as it got: every test before the death keeps its points, the last scores 0.
     bad.append(Expectation("bad-kernel-dies", "bad", "a cell that kills the kernel before the last test",
-                           json.dumps(nb), expect_note="kernel died"))
+                           json.dumps(nb), broken_part=cells[last_test]["metadata"]["nbgrader"]["grade_id"],
+                           expect_note="kernel died"))
 
     bad.append(Expectation("bad-invalid-json", "bad", "a file that is not JSON",
                            '{"cells": [ this is not json', expect_note="not valid JSON"))
@@ -245,7 +246,7 @@ def _judge(e: Expectation, outcome: Outcome, parts: dict[str, float], assignment
     problems = []
     if e.expect_note and e.expect_note not in notes:
         problems.append(f"the instructor was not told ({e.expect_note!r} missing from: {notes or 'no notes'})")
-    if e.student in ("bad-invalid-json", "bad-kernel-dies"):
+    if e.student == "bad-invalid-json":
         if outcome.graded:
             problems.append("a notebook that cannot be graded to the end was given a score")
         return problems
@@ -263,6 +264,10 @@ def _judge(e: Expectation, outcome: Outcome, parts: dict[str, float], assignment
         elif parts.get(e.broken_part, 0) >= points.get(e.broken_part, 0):
             problems.append(f"the mutant lost points elsewhere ({outcome.score:g}/{full:g}) but {e.broken_part} "
                             "still gave full marks")
+    elif e.student == "bad-kernel-dies":
+        if outcome.score != full - points[e.broken_part] or parts.get(e.broken_part, 0) != 0:
+            problems.append(f"scored {outcome.score:g} of {full:g}; every test before the kernel died should keep "
+                            f"its points and {e.broken_part}, after it, none")
     elif e.kind == "bad":
         if e.broken_part:
             if parts.get(e.broken_part, 0) != 0:
@@ -274,7 +279,8 @@ def _judge(e: Expectation, outcome: Outcome, parts: dict[str, float], assignment
     return problems
 
 
-def round_trip(course: Course, assignment: Assignment, mutants_root: Path, jobs: int | None = None) -> list[Verdict]:
+def round_trip(course: Course, assignment: Assignment, mutants_root: Path, jobs: int | None = None,
+               sandbox: bool | None = None) -> list[Verdict]:
     """Grade the solution, the release, every mutant and every bad submission in one class."""
     with tempfile.TemporaryDirectory() as scratch:
         inbox = Path(scratch)
@@ -282,7 +288,11 @@ def round_trip(course: Course, assignment: Assignment, mutants_root: Path, jobs:
         for e in cases:
             (inbox / f"{e.student}.ipynb").write_text(e.notebook)
         collect(course, assignment.name, inbox)
-    outcomes = {o.student: o for o in autograde(course, assignment.name, jobs=jobs)}
+    if sandbox is None:
+        from .sandbox import unavailable_reason
+
+        sandbox = unavailable_reason() is None
+    outcomes = {o.student: o for o in autograde(course, assignment.name, jobs=jobs, sandbox=sandbox)}
     verdicts = []
     for e in cases:
         outcome = outcomes[e.student]
@@ -291,11 +301,15 @@ def round_trip(course: Course, assignment: Assignment, mutants_root: Path, jobs:
     return verdicts
 
 
-def check(course: Course, assignment_names: list[str], mutants_root: Path, jobs: int | None = None):
-    """Drift and round trip for each assignment; yields (assignment, drift problems, verdicts)."""
+def check(course: Course, assignment_names: list[str], mutants_root: Path, jobs: int | None = None,
+          sandbox: bool | None = None):
+    """Drift and round trip for each assignment; yields (assignment, drift problems, verdicts).
+
+    Graded in a sandbox where one can be had (``sandbox=None``), as real grading is."""
     for name in assignment_names:
         assignment = course.assignment(name)
         problems = drift(course, assignment)
         with temporary_course(course) as scratch_course:
-            verdicts = round_trip(scratch_course, scratch_course.assignment(name), mutants_root, jobs=jobs)
+            verdicts = round_trip(scratch_course, scratch_course.assignment(name), mutants_root, jobs=jobs,
+                                  sandbox=sandbox)
         yield assignment, problems, verdicts
