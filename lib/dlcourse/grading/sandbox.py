@@ -101,8 +101,8 @@ def readable_paths(hidden: list[Path]) -> list[Path]:
         path = path.resolve()
         if any(h == path or h.is_relative_to(path) or path.is_relative_to(h) for h in hidden):
             continue
-        if str(path).startswith(("/usr", "/tmp", "/proc", "/dev")) or not path.is_dir():
-            continue  # /usr is bound whole; temporary folders are never shared
+        if path in (Path("/"), Path("/usr")) or str(path).startswith(("/usr/", "/proc/", "/dev/")) or not path.is_dir():
+            continue  # /usr is bound whole; anything else, /tmp included, is bound on its own
         if not any(path.is_relative_to(c) for c in chosen):
             chosen = [c for c in chosen if not c.is_relative_to(path)] + [path]
     return sorted(chosen)
