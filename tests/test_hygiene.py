@@ -23,6 +23,23 @@ def test_committed_notebook_has_only_checked_text_outputs(path):
     assert notebook_problems(path) == []
 
 
+# Students never see the slide decks or the plan the syllabus came from.
+SYLLABUS_SOURCES = re.compile(r"\bdeck\s*\(?\s*\d{3}|\b(?:the|lecture|slide)\s+deck\b|course plan", re.I)
+
+
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=lambda p: str(p.relative_to(REPO)))
+def test_student_facing_text_never_names_the_syllabus_sources(path):
+    found = [f"cell {i}: {m.group(0)!r}" for i, cell in enumerate(nbformat.read(path, as_version=4).cells)
+             for m in SYLLABUS_SOURCES.finditer(cell.source)]
+    assert found == [], "say it in the course's own words and cite papers"
+
+
+def test_the_syllabus_rule_catches_what_it_is_for():
+    for text in ("deck 003's notebook", "the lecture deck (000, ...)", "the course plan asks", "The deck prints"):
+        assert SYLLABUS_SOURCES.search(text), text
+    assert not SYLLABUS_SOURCES.search("deck_kernels = [...]  # a deck of cards")
+
+
 @pytest.mark.parametrize("path", sorted((REPO / "lectures").glob("*.ipynb")), ids=lambda p: p.name)
 def test_lecture_is_numbered_and_opens_with_the_dlcourse_kernel(path):
     assert re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", path.name), "lectures are named NN_topic.ipynb"
