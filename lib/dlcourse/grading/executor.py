@@ -64,6 +64,13 @@ class GradingExecute(Execute):
         self._kept: dict[int, int] = {}  # cell index -> characters of output kept
         self._death: str | None = None  # why the kernel is gone, once it is
         self._fingerprint: str | None = None  # of the machinery, before any student code
+        self._guard_name = guard.namespace()
+
+    def preprocess(self, nb, resources=None, km=None):
+        # A fresh start for every notebook: its own kernel, guard name and record.
+        self._kept, self._death, self._fingerprint = {}, None, None
+        self._guard_name = guard.namespace()
+        return super().preprocess(nb, resources, km)
 
     # --- running cells --------------------------------------------------------------
     async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
@@ -75,17 +82,17 @@ class GradingExecute(Execute):
         test = is_test_cell(cell)
         try:
             if self.guard_checks and self._fingerprint is None:
-                self._fingerprint = await self._silently(*guard.install_code())
+                self._fingerprint = await self._silently(*guard.install_code(self._guard_name))
             if self.guard_checks and test:
-                await self._silently(*guard.restore_code())
+                await self._silently(*guard.restore_code(self._guard_name))
             cell = await super().async_execute_cell(cell, cell_index, execution_count, store_history)
             if self.guard_checks and test:
-                now = await self._silently("", guard.verify_expression())
+                now = await self._silently("", guard.verify_expression(self._guard_name))
                 if now != self._fingerprint:
                     cell.outputs.append(_error(TAMPERED, "the checks this test relies on were changed while it ran "
                                                          "(by code of the answer cells); this test scores 0"))
             elif self.guard_checks and is_instructor_cell(cell):
-                code = guard.keep_code(cell.source)
+                code = guard.keep_code(cell.source, self._guard_name)
                 if code:
                     await self._silently(code, None)
         except DeadKernelError:

@@ -33,7 +33,12 @@ IMPORTS = ("dlcourse", "dlcourse.checks", "dlcourse.nn", "numpy", "numpy.testing
 # does at its first step) wraps torch.manual_seed. A wrapper of the original here is not tampering.
 LIBRARY_WRAPPERS = (("torch", "manual_seed"),)
 
-NAMESPACE = "_dlcourse_grading_guard"
+def namespace() -> str:
+    """A fresh name for one kernel's guard: an answer cell cannot swap in a fake under a name it
+    cannot know in advance (finding it means walking sys.modules, which the scan flags)."""
+    import secrets
+
+    return f"_dlcourse_guard_{secrets.token_hex(8)}"
 
 # Installed once, silently, before the notebook's first cell. Defines the guard as a module
 # the kernel keeps in sys.modules; answer cells are not meant to know it is there.
@@ -203,30 +208,30 @@ def _dlcourse_install_guard(imports, prefixes, namespace, library_wrappers):
 '''
 
 
-def install_code() -> tuple[str, str]:
+def install_code(name: str) -> tuple[str, str]:
     """(code to run silently at kernel start, expression whose value is the first fingerprint).
 
     The fingerprint is always taken by a user expression, after the cell: while a cell runs,
     IPython swaps sys.displayhook and adds exit/quit to builtins, so the state inside a cell
     and after it differ in the same way every time.
     """
-    call = f"_dlcourse_install_guard({IMPORTS!r}, {PROTECTED!r}, {NAMESPACE!r}, {LIBRARY_WRAPPERS!r})"
-    return INSTALL + f"\n{call}\ndel _dlcourse_install_guard\n", verify_expression()
+    call = f"_dlcourse_install_guard({IMPORTS!r}, {PROTECTED!r}, {name!r}, {LIBRARY_WRAPPERS!r})"
+    return INSTALL + f"\n{call}\ndel _dlcourse_install_guard\n", verify_expression(name)
 
 
-def restore_code() -> tuple[str, None]:
+def restore_code(name: str) -> tuple[str, None]:
     """(code that puts the machinery back, no expression)."""
-    return f"__import__('sys').modules[{NAMESPACE!r}].restore()\n", None
+    return f"__import__('sys').modules[{name!r}].restore()\n", None
 
 
-def verify_expression() -> str:
-    return f"__import__('sys').modules[{NAMESPACE!r}].fingerprint()"
+def verify_expression(name: str) -> str:
+    return f"__import__('sys').modules[{name!r}].fingerprint()"
 
 
-def keep_code(source: str) -> str | None:
+def keep_code(source: str, name: str) -> str | None:
     """Code recording the top-level names an instructor's cell binds, or None if it binds none."""
     names = bound_names(source)
-    return f"__import__('sys').modules[{NAMESPACE!r}].keep({sorted(names)!r})\n" if names else None
+    return f"__import__('sys').modules[{name!r}].keep({sorted(names)!r})\n" if names else None
 
 
 def bound_names(source: str) -> set[str]:
