@@ -345,3 +345,15 @@ def test_checks_write_nothing_to_stderr(capfd):
         failure(imported_sigmoid, 0.0)
     captured = capfd.readouterr()
     assert captured.err == ""
+
+
+def test_instructor_arguments_of_the_wrong_type_are_type_errors_and_bad_values_value_errors():
+    with pytest.raises(TypeError, match=r"^check_close expects name to be a string such as 'sigmoid\(z\)'; got int\.$"):
+        check_close(1.0, 1.0, 3)
+    with pytest.raises(TypeError, match=r"^numerical_gradient expects eps to be a small positive number; "
+                                        r"got '1e-6'\.$"):
+        numerical_gradient(lambda x: float(x.sum()), np.zeros(2), eps="1e-6")
+    with pytest.raises(ValueError, match=r"^numerical_gradient expects eps to be a small positive number; got 0\.$"):
+        numerical_gradient(lambda x: float(x.sum()), np.zeros(2), eps=0)
+    with pytest.raises(ValueError, match=r"^check_shape expects expected_shape to be a tuple of sizes"):
+        check_shape(np.zeros(3), (-1,), "x")

@@ -41,10 +41,24 @@ def test_seed_everything_seeds_keras_weight_initialisation():
     np.testing.assert_array_equal(fresh_weights(), fresh_weights())
 
 
-@pytest.mark.parametrize("bad", [-1, 1.5, "0", None, True])
-def test_seed_everything_rejects_non_integer_or_negative_seeds(bad):
-    with pytest.raises(ValueError, match="non-negative integer seed"):
+@pytest.mark.parametrize("bad", [1.5, "0", None, True])
+def test_seed_everything_refuses_a_non_integer_seed_with_a_type_error(bad):
+    with pytest.raises(TypeError, match=r"^seed_everything expects seed to be a non-negative integer such as 0; got"):
         dlcourse.seed_everything(bad)
+
+
+def test_seed_everything_refuses_a_negative_seed_with_a_value_error():
+    with pytest.raises(ValueError, match=r"^seed_everything expects seed to be a non-negative integer such as 0; "
+                                         r"got -1\.$"):
+        dlcourse.seed_everything(-1)
+
+
+def test_rng_names_itself_when_it_refuses_a_seed():
+    with pytest.raises(TypeError, match=r"^rng expects seed to be a non-negative integer such as 0; got '3'\.$"):
+        dlcourse.rng("3")
+    with pytest.raises(ValueError, match=r"^torch_generator expects seed to be a non-negative integer such as 0; "
+                                         r"got -2\.$"):
+        dlcourse.torch_generator(-2)
 
 
 def _fresh_python(code, **env):

@@ -220,7 +220,6 @@ def test_conv2d_rejects_a_kernel_larger_than_the_padded_input():
     ({"stride": 0}, "conv2d expects stride to be a positive integer or a pair of them; got 0"),
     ({"stride": (1, 2, 3)}, r"stride to be a positive integer or a pair of them; got \(1, 2, 3\)"),
     ({"padding": -1}, "conv2d expects padding to be a non-negative integer or a pair of them; got -1"),
-    ({"padding": 1.5}, "padding to be a non-negative integer or a pair of them; got 1.5"),
     ({"b": np.zeros(3)}, r"conv2d expects b of shape \(F,\) = \(2,\), one bias per filter; got shape \(3,\)"),
     ({"w": np.zeros((2, 1, 3))}, r"conv2d expects w of shape \(F, C, kh, kw\); got shape \(2, 1, 3\)"),
 ])
@@ -230,9 +229,14 @@ def test_conv2d_rejects_bad_arguments_in_one_sentence(kwargs, message):
         conv2d(**arguments)
 
 
-def test_conv2d_rejects_non_numeric_input():
-    with pytest.raises(TypeError, match="conv2d expects x to be an array of real numbers; got str"):
+def test_conv2d_refuses_non_numeric_input_and_a_fractional_padding_with_a_type_error():
+    with pytest.raises(TypeError, match=r"^conv2d expects x to be a NumPy array of numbers; got str\.$"):
         conv2d("image", np.zeros((1, 1, 3, 3)))
+    with pytest.raises(TypeError, match=r"^conv2d expects padding to be a non-negative integer or a pair of them; "
+                                        r"got 1\.5\.$"):
+        conv2d(np.zeros((1, 1, 5, 5)), np.zeros((2, 1, 3, 3)), padding=1.5)
+    with pytest.raises(TypeError, match=r"^conv_output_size expects stride to be a positive integer; got '1'\.$"):
+        conv_output_size(5, 3, stride="1")
 
 
 def test_backward_functions_check_the_shape_of_grad_out():

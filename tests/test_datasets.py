@@ -345,16 +345,16 @@ def test_bad_value_raises_value_error_naming_argument_and_allowed_values(make, k
 
 
 BAD_TYPES = [
-    (xor, {"n": 2.5}, "xor expects n to be an integer >= 4 (one point per cluster); got 2.5 of type float."),
-    (spiral, {"n": 300.0}, "spiral expects n to be an integer >= 3 (one point per class); got 300.0 of type float."),
-    (spiral, {"classes": True}, "spiral expects classes to be an integer >= 2; got True of type bool."),
-    (moons, {"noise": "0.1"}, "moons expects noise to be a non-negative number; got '0.1' of type str."),
-    (gaussian_ring, {"modes": 8.0}, "gaussian_ring expects modes to be a positive integer; got 8.0 of type float."),
+    (xor, {"n": 2.5}, "xor expects n to be an integer >= 4 (one point per cluster); got 2.5."),
+    (spiral, {"n": 300.0}, "spiral expects n to be an integer >= 3 (one point per class); got 300.0."),
+    (spiral, {"classes": True}, "spiral expects classes to be an integer >= 2; got True."),
+    (moons, {"noise": "0.1"}, "moons expects noise to be a non-negative number; got '0.1'."),
+    (gaussian_ring, {"modes": 8.0}, "gaussian_ring expects modes to be a positive integer; got 8.0."),
     (gaussian_grid, {"seed": None},
-     "gaussian_grid expects seed to be a non-negative integer; got None of type NoneType."),
+     "gaussian_grid expects seed to be a non-negative integer; got None."),
     (blobs, {"centers": 2.0},
-     "blobs expects centers to be a positive integer or an array of shape (k, 2); got 2.0 of type float."),
-    (parallel_lines, {"theta": [0.0]}, "parallel_lines expects theta to be a finite number; got [0.0] of type list."),
+     "blobs expects centers to be a positive integer or an array of shape (k, 2); got 2.0."),
+    (parallel_lines, {"theta": [0.0]}, "parallel_lines expects theta to be a finite number; got [0.0]."),
 ]
 
 

@@ -88,7 +88,7 @@ def test_identity_preset_returns_the_image():
     (np.zeros((4, 4)), np.ones((2, 2)), ValueError, r"kernel of shape \(kh, kw\) with kh and kw odd .*got shape \(2, 2\)"),
     (np.zeros((4, 4)), np.ones(3), ValueError, r"got shape \(3,\)"),
     (np.zeros(16), np.ones((3, 3)), ValueError, r"image of shape \(H, W\) or \(H, W, C\); got shape \(16,\)"),
-    ("camera", np.ones((3, 3)), TypeError, r"apply_kernel expects image to be an array of real numbers; got str"),
+    ("camera", np.ones((3, 3)), TypeError, r"^apply_kernel expects image to be a NumPy array of numbers; got str\.$"),
 ])
 def test_apply_kernel_refuses_bad_inputs_with_a_sentence(image, kernel, error, message):
     with pytest.raises(error, match=message):
@@ -156,10 +156,10 @@ def test_explorer_takes_a_bundled_image_by_name_in_colour():
 
 
 @pytest.mark.parametrize("kwargs, error, message", [
-    ({"preset": "blur"}, ValueError, r"preset to be one of \['identity', 'box blur', .*got 'blur'"),
+    ({"preset": "blur"}, ValueError, r"preset to be one of 'identity', 'box blur', .*; got 'blur'\.$"),
     ({"image": np.zeros((4, 4, 2))}, ValueError, r"kernel_explorer expects image of shape \(H, W\) or \(H, W, 3\)"),
     ({"image": "lena"}, ValueError, r"lena"),
-    ({"image": [["a"]]}, TypeError, r"kernel_explorer expects image to be an array of real numbers"),
+    ({"image": [["a"]]}, TypeError, r"^kernel_explorer expects image to be a NumPy array of numbers; got list\.$"),
 ])
 def test_explorer_refuses_bad_settings(kwargs, error, message):
     with pytest.raises(error, match=message):

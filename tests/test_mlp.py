@@ -63,10 +63,27 @@ def test_count_parameters_reproduces_the_deck_tables(widths, expected):
     assert count_parameters(widths) == sum(p.numel() for p in torch_copy(MLP(widths, output="identity")).parameters())
 
 
-@pytest.mark.parametrize("widths", [[3], [], [2, 0, 1], [2, 1.5], "23", None, [2, True]])
-def test_count_parameters_rejects_bad_widths_in_one_sentence(widths):
-    with pytest.raises(ValueError, match=r"count_parameters expects widths to be a list of at least two positive"):
+@pytest.mark.parametrize("widths, error, message", [
+    ([3], ValueError, r"widths to be a tuple of layer widths such as \[2, 3, 2\] \(input size, then each layer's "
+                      r"width\), at least 2 long; got \[3\]\.$"),
+    ([], ValueError, r"widths to be .*, at least 2 long; got \[\]\.$"),
+    ([2, 0, 1], ValueError, r"each entry of widths to be a positive integer; got 0\.$"),
+    ([2, 1.5], TypeError, r"each entry of widths to be a positive integer; got 1\.5\.$"),
+    ([2, True], TypeError, r"each entry of widths to be a positive integer; got True\.$"),
+    ("23", TypeError, r"widths to be a tuple of layer widths such as \[2, 3, 2\].*; got '23'\.$"),
+    (None, TypeError, r"widths to be .*; got None\.$"),
+])
+def test_count_parameters_refuses_a_wrong_type_with_a_type_error_and_a_bad_width_with_a_value_error(
+        widths, error, message):
+    with pytest.raises(error, match=r"^count_parameters expects " + message):
         count_parameters(widths)
+
+
+def test_mlp_refuses_a_string_seed_with_a_type_error_and_non_numeric_x_too():
+    with pytest.raises(TypeError, match=r"^MLP expects seed to be an integer; got '0'\.$"):
+        MLP([2, 3, 2], seed="0")
+    with pytest.raises(TypeError, match=r"^MLP expects X to be a NumPy array of numbers; got str\.$"):
+        MLP([2, 3, 2]).forward("xy")
 
 
 # ------------------------------------------------------------------ construction
@@ -204,10 +221,10 @@ def test_wrong_input_shape_is_named_with_the_expected_shape():
 
 
 def test_unknown_activation_or_output_lists_the_valid_names():
-    with pytest.raises(ValueError, match=r"activation to be one of identity, sigmoid, tanh, hard_tanh, relu, "
-                                         r"leaky_relu, softplus, gaussian; got 'swish'"):
+    with pytest.raises(ValueError, match=r"activation to be one of 'identity', 'sigmoid', 'tanh', 'hard_tanh', "
+                                         r"'relu', 'leaky_relu', 'softplus', 'gaussian'; got 'swish'"):
         MLP([2, 3, 2], activation="swish")
-    with pytest.raises(ValueError, match=r"output to be one of identity, relu, sigmoid, softmax; got 'tanh'"):
+    with pytest.raises(ValueError, match=r"output to be one of 'identity', 'relu', 'sigmoid', 'softmax'; got 'tanh'"):
         MLP([2, 3, 2], output="tanh")
     with pytest.raises(ValueError, match=r"softmax.*at least 2 output units"):
         MLP([2, 3, 1], output="softmax")

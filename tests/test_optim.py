@@ -173,7 +173,6 @@ def test_step_on_other_params_without_reset_is_refused():
 @pytest.mark.parametrize("make, message", [
     (lambda: SGD(lr=-0.1), r"SGD expects lr to be a non-negative number; got -0.1"),
     (lambda: SGD(lr=float("nan")), r"SGD expects lr to be a non-negative number"),
-    (lambda: SGD(lr="0.1"), r"SGD expects lr to be a non-negative number; got '0.1'"),
     (lambda: SGD(momentum=-0.5), r"SGD expects momentum to be a non-negative number"),
     (lambda: SGD(lr=0.1, nesterov=True), r"nesterov=True expects momentum > 0 and dampening = 0"),
     (lambda: SGD(lr=0.1, momentum=0.9, dampening=0.1, nesterov=True), r"got momentum=0.9, dampening=0.1"),
@@ -183,12 +182,20 @@ def test_step_on_other_params_without_reset_is_refused():
     (lambda: RMSprop(alpha=-0.1), r"RMSprop expects alpha to be a number in \[0, 1\]"),
     (lambda: Adam(betas=(0.9, 1.0)), r"Adam expects betas\[1\] to be a number in \[0, 1\); got 1.0"),
     (lambda: Adam(betas=(-0.1, 0.999)), r"Adam expects betas\[0\] to be a number in \[0, 1\)"),
-    (lambda: Adam(betas=0.9), r"Adam expects betas to be a pair \(beta1, beta2\); got 0.9"),
+    (lambda: Adam(betas=(0.9, 0.99, 0.999)), r"Adam expects betas to be a pair \(beta1, beta2\); "
+                                             r"got \(0.9, 0.99, 0.999\)"),
     (lambda: Adam(weight_decay=-1), r"Adam expects weight_decay to be a non-negative number"),
 ])
 def test_bad_hyper_parameters_are_refused_with_a_sentence(make, message):
     with pytest.raises(ValueError, match=message):
         make()
+
+
+def test_a_hyper_parameter_of_the_wrong_type_is_a_type_error():
+    with pytest.raises(TypeError, match=r"^SGD expects lr to be a non-negative number; got '0.1'\.$"):
+        SGD(lr="0.1")
+    with pytest.raises(TypeError, match=r"^Adam expects betas to be a pair \(beta1, beta2\); got float\.$"):
+        Adam(betas=0.9)
 
 
 def test_flags_must_be_booleans():
@@ -256,9 +263,12 @@ def test_trajectory_refuses_bad_arguments():
     torch_sgd = torch.optim.SGD([torch.zeros(2, requires_grad=True)])
     with pytest.raises(TypeError, match=r"dlcourse.nn.optim optimiser such as Adam\(lr=0.1\); got torch.optim.sgd.SGD"):
         trajectory(torch_sgd, narrow_valley)
-    with pytest.raises(TypeError, match=r"trajectory expects a Surface"):
+    with pytest.raises(TypeError, match=r"^trajectory expects surface to be a Surface such as narrow_valley; got str"):
         trajectory(SGD(), "valley")
-    with pytest.raises(ValueError, match=r"two finite numbers \(x, y\); got \(1.0, 2.0, 3.0\)"):
+    with pytest.raises(TypeError, match=r"^trajectory expects steps to be a non-negative integer; got 2\.5\.$"):
+        trajectory(SGD(), saddle, steps=2.5)
+    with pytest.raises(ValueError, match=r"^trajectory expects start to be two finite numbers \(x, y\); "
+                                         r"got shape \(3,\)"):
         trajectory(SGD(), saddle, start=(1.0, 2.0, 3.0))
     with pytest.raises(ValueError, match=r"steps to be a non-negative integer; got -1"):
         trajectory(SGD(), saddle, steps=-1)

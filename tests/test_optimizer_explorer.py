@@ -78,14 +78,24 @@ def test_explorer_labels_a_diverged_run_with_its_step():
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"surface": "bowl"}, r"surface to be one of \['saddle', 'narrow valley', 'rosenbrock'\]; got 'bowl'"),
-    ({"optimizers": ("Adam", "LBFGS")}, r"optimizers to be a tuple of names from"),
-    ({"optimizers": "Adam"}, r"optimizers to be a tuple of names"),
+    ({"surface": "bowl"}, r"surface to be one of 'saddle', 'narrow valley', 'rosenbrock'; got 'bowl'"),
+    ({"optimizers": ("Adam", "LBFGS")},
+     r"optimizers to be a tuple of names from 'SGD', .*; got \('Adam', 'LBFGS'\)\.$"),
     ({"lr": 10.0}, r"lr to be a number in \[1e-4, 3\]; got 10.0"),
     ({"steps": 0}, r"steps to be an integer in \[1, 1000\]; got 0"),
 ])
 def test_explorer_refuses_bad_settings(kwargs, message):
     with pytest.raises(ValueError, match=message):
+        optimizer_explorer(**kwargs)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"optimizers": "Adam"}, r"optimizers to be a tuple of names from 'SGD', .*; got str\.$"),
+    ({"lr": "0.1"}, r"lr to be a number in \[1e-4, 3\]; got '0.1'\.$"),
+    ({"steps": 10.0}, r"steps to be an integer in \[1, 1000\]; got 10.0\.$"),
+])
+def test_explorer_refuses_settings_of_the_wrong_type_with_a_type_error(kwargs, message):
+    with pytest.raises(TypeError, match="^optimizer_explorer expects " + message):
         optimizer_explorer(**kwargs)
 
 
@@ -104,7 +114,7 @@ def test_plot_trajectories_draws_each_path_and_returns_the_axes():
 def test_plot_trajectories_refuses_paths_of_the_wrong_shape():
     with pytest.raises(ValueError, match=r"path 'SGD' has shape \(3,\)"):
         plot_trajectories(saddle, {"SGD": np.zeros(3)}, ax=Figure().subplots())
-    with pytest.raises(TypeError, match=r"paths as a mapping label -> \(steps \+ 1, 2\) array; got list"):
+    with pytest.raises(TypeError, match=r"paths to be a mapping label -> \(steps \+ 1, 2\) array; got list"):
         plot_trajectories(saddle, [np.zeros((3, 2))], ax=Figure().subplots())
 
 

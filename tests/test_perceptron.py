@@ -215,9 +215,15 @@ def test_fit_rejects_an_empty_data_set():
         Perceptron(2).fit(np.zeros((0, 2)), np.zeros(0, dtype=int))
 
 
-@pytest.mark.parametrize("epochs", [0, -3, 2.5])
-def test_rejects_non_positive_epochs(epochs):
-    with pytest.raises(ValueError, match=rf"epochs to be a positive integer; got {epochs}"):
+@pytest.mark.parametrize("epochs", [0, -3])
+def test_rejects_non_positive_epochs_with_a_value_error(epochs):
+    with pytest.raises(ValueError, match=rf"^Perceptron.fit expects epochs to be a positive integer; got {epochs}\.$"):
+        Perceptron(2).fit(XOR_X, XOR_Y, epochs=epochs)
+
+
+@pytest.mark.parametrize("epochs", [2.5, "10"])
+def test_refuses_a_fractional_or_string_epoch_count_with_a_type_error(epochs):
+    with pytest.raises(TypeError, match=r"^Perceptron.fit expects epochs to be a positive integer; got"):
         Perceptron(2).fit(XOR_X, XOR_Y, epochs=epochs)
 
 
@@ -226,9 +232,12 @@ def test_update_rejects_an_example_of_the_wrong_shape():
         Perceptron(2).update(np.zeros((1, 2)), 1)
 
 
-@pytest.mark.parametrize("kwargs", [{"n_features": 0}, {"n_features": 2.0}, {"n_features": 2, "lr": 0}])
-def test_rejects_bad_constructor_arguments(kwargs):
-    with pytest.raises(ValueError, match="Perceptron expects"):
+@pytest.mark.parametrize("kwargs, error", [({"n_features": 0}, ValueError), ({"n_features": 2.0}, TypeError),
+                                           ({"n_features": 2, "lr": 0}, ValueError),
+                                           ({"n_features": 2, "lr": "1"}, TypeError),
+                                           ({"n_features": 2, "seed": 1.5}, TypeError)])
+def test_rejects_bad_constructor_arguments_by_the_rule(kwargs, error):
+    with pytest.raises(error, match="^Perceptron expects"):
         Perceptron(**kwargs)
 
 

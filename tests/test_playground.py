@@ -85,7 +85,7 @@ def test_a_bad_control_value_is_shown_in_the_status_not_raised():
     box = playground(train_now=False)
     box.controls["seed"].value = -1
     assert box.train() is None
-    assert "seed to be an integer >= 0; got -1" in _status(box)
+    assert "seed to be a non-negative integer; got -1" in _status(box)
 
 
 def test_a_linear_model_fails_on_circles_where_one_hidden_layer_succeeds():
@@ -123,25 +123,37 @@ def test_plot_playground_draws_the_boundary_and_both_loss_curves():
 
 
 def test_plot_playground_refuses_what_is_not_a_run():
-    with pytest.raises(TypeError, match="plot_playground expects a PlaygroundRun from train_playground; got dict"):
+    with pytest.raises(TypeError, match="^plot_playground expects run to be a PlaygroundRun from train_playground; "
+                                        "got dict"):
         plot_playground({"model": None})
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"dataset": "swirl"}, r"dataset to be one of \['xor', 'spiral', 'circles', 'moons', 'blobs'\]; got 'swirl'"),
+    ({"dataset": "swirl"}, r"dataset to be one of 'xor', 'spiral', 'circles', 'moons', 'blobs'; got 'swirl'"),
     ({"noise": -0.1}, r"noise to be a number in \[0, 1\] \(or None for the data set's default\); got -0.1"),
     ({"hidden_width": 0}, r"hidden_width to be an integer in \[1, 32\]; got 0"),
-    ({"hidden_width": 4.0}, r"hidden_width to be an integer in \[1, 32\]; got 4.0"),
     ({"depth": 5}, r"depth to be an integer in \[0, 4\]; got 5"),
-    ({"activation": "softsign"}, r"activation to be one of \['relu', 'tanh', 'sigmoid', 'identity'\]; got 'softsign'"),
+    ({"activation": "softsign"}, r"activation to be one of 'relu', 'tanh', 'sigmoid', 'identity'; got 'softsign'"),
     ({"lr": 10.0}, r"lr to be a number in \[0.0001, 1\]; got 10.0"),
     ({"epochs": 0}, r"epochs to be an integer in \[1, 500\]; got 0"),
-    ({"seed": -1}, r"seed to be an integer >= 0; got -1"),
+    ({"seed": -1}, r"seed to be a non-negative integer; got -1"),
 ])
 def test_bad_settings_are_refused_with_the_setting_named(kwargs, message):
-    with pytest.raises(ValueError, match="train_playground expects " + message):
+    with pytest.raises(ValueError, match="^train_playground expects " + message):
         train_playground(**kwargs)
-    with pytest.raises(ValueError, match="playground expects " + message):
+    with pytest.raises(ValueError, match="^playground expects " + message):
+        playground(**kwargs)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"hidden_width": 4.0}, r"hidden_width to be an integer in \[1, 32\]; got 4.0"),
+    ({"epochs": "10"}, r"epochs to be an integer in \[1, 500\]; got '10'"),
+    ({"noise": "0.1"}, r"noise to be a number in \[0, 1\] \(or None for the data set's default\); got '0.1'"),
+])
+def test_settings_of_the_wrong_type_are_refused_with_a_type_error(kwargs, message):
+    with pytest.raises(TypeError, match="^train_playground expects " + message):
+        train_playground(**kwargs)
+    with pytest.raises(TypeError, match="^playground expects " + message):
         playground(**kwargs)
 
 

@@ -176,11 +176,20 @@ def test_plot_history_uses_a_log_axis_and_reads_keras_history_objects():
     np.testing.assert_array_equal(ax.get_lines()[0].get_ydata(), [1.0, 0.1, 0.01])
 
 
-@pytest.mark.parametrize("history", [[0.9, 0.5], {}, {"loss": [[1, 2], [3, 4]]}, {"loss": ["a", "b"]}],
+@pytest.mark.parametrize("history, error", [([0.9, 0.5], TypeError), ({}, ValueError),
+                                            ({"loss": [[1, 2], [3, 4]]}, ValueError),
+                                            ({"loss": ["a", "b"]}, TypeError)],
                          ids=["list", "empty", "2-D series", "strings"])
-def test_plot_history_rejects_anything_but_named_1d_series(history):
-    with pytest.raises((TypeError, ValueError), match="plot_history expects"):
+def test_plot_history_refuses_a_wrong_type_with_a_type_error_and_a_bad_series_with_a_value_error(history, error):
+    with pytest.raises(error, match="^plot_history expects"):
         plot_history(history)
+
+
+def test_image_grid_refuses_a_string_column_count_with_a_type_error_and_zero_with_a_value_error():
+    with pytest.raises(TypeError, match=r"^image_grid expects ncols to be a positive integer; got '3'\.$"):
+        image_grid(np.zeros((3, 4, 4)), ncols="3")
+    with pytest.raises(ValueError, match=r"^image_grid expects ncols to be a positive integer; got 0\.$"):
+        image_grid(np.zeros((3, 4, 4)), ncols=0)
 
 
 # ---------------------------------------------------------------------- TrainingCurves

@@ -54,9 +54,15 @@ def test_dropout_is_reproducible_with_the_same_generator_seed():
     assert np.array_equal(a, b)
 
 
-@pytest.mark.parametrize("p", [1.0, -0.1, 1.5, "0.5", True])
-def test_dropout_rejects_a_probability_outside_zero_one(p):
-    with pytest.raises(ValueError, match=r"dropout expects a drop probability p with 0 <= p < 1; got"):
+@pytest.mark.parametrize("p", [1.0, -0.1, 1.5, float("nan")])
+def test_dropout_rejects_a_probability_outside_zero_one_with_a_value_error(p):
+    with pytest.raises(ValueError, match=r"^dropout expects p to be a drop probability with 0 <= p < 1; got"):
+        dropout(np.ones(3), p, np.random.default_rng(0))
+
+
+@pytest.mark.parametrize("p", ["0.5", True, None])
+def test_dropout_refuses_a_probability_that_is_not_a_number_with_a_type_error(p):
+    with pytest.raises(TypeError, match=r"^dropout expects p to be a drop probability with 0 <= p < 1; got"):
         dropout(np.ones(3), p, np.random.default_rng(0))
 
 
@@ -173,9 +179,12 @@ def test_batch_norm_rejects_parameters_of_the_wrong_size():
 
 def test_batch_norm_rejects_running_statistics_it_cannot_update_in_place():
     x, *_ = _bn_inputs((10, 3))
-    with pytest.raises(ValueError, match=r"running_mean to be a float NumPy array of shape \(3,\), which it updates "
-                                         r"in place; got list"):
+    with pytest.raises(TypeError, match=r"running_mean to be a float NumPy array of shape \(3,\), which it updates "
+                                        r"in place; got list"):
         batch_norm_forward(x, running_mean=[0.0, 0.0, 0.0], running_var=np.ones(3))
+    with pytest.raises(ValueError, match=r"running_var to be a float NumPy array of shape \(3,\), which it updates "
+                                         r"in place; got an array of shape \(3,\) and dtype int64"):
+        batch_norm_forward(x, running_mean=np.zeros(3), running_var=np.ones(3, dtype=int))
 
 
 def test_batch_norm_needs_running_statistics_in_evaluation():

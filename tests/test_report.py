@@ -47,5 +47,11 @@ def test_report_rejects_anything_but_one_number(bad):
 
 
 def test_report_rejects_an_empty_name():
-    with pytest.raises(ValueError, match="non-empty name"):
+    with pytest.raises(ValueError, match="non-empty string"):
         report("  ", 1.0)
+
+
+def test_report_refuses_a_name_that_is_not_a_string_with_a_type_error():
+    with pytest.raises(TypeError, match=r"^report expects name to be a non-empty string such as 'test accuracy'; "
+                                        r"got int\.$"):
+        report(3, 1.0)

@@ -249,10 +249,17 @@ def test_clip_grad_norm_rejects_what_it_cannot_rescale_in_place():
 def test_cells_reject_bad_sizes_and_nonlinearities():
     with pytest.raises(ValueError, match="LSTMCell expects hidden_size to be a positive integer; got 0"):
         LSTMCell(3, 0)
-    with pytest.raises(ValueError, match="GRUCell expects input_size to be a positive integer; got 2.5"):
-        GRUCell(2.5, 4)
-    with pytest.raises(ValueError, match="RNNCell expects nonlinearity 'tanh' or 'relu'; got 'sigmoid'"):
+    with pytest.raises(ValueError, match="RNNCell expects nonlinearity to be one of 'tanh', 'relu'; got 'sigmoid'"):
         RNNCell(3, 4, nonlinearity="sigmoid")
+
+
+def test_cells_refuse_a_fractional_size_with_a_type_error_and_a_zero_size_with_a_value_error():
+    with pytest.raises(TypeError, match=r"^GRUCell expects input_size to be a positive integer; got 2\.5\.$"):
+        GRUCell(2.5, 4)
+    with pytest.raises(ValueError, match=r"^GRUCell expects input_size to be a positive integer; got 0\.$"):
+        GRUCell(0, 4)
+    with pytest.raises(TypeError, match=r"^RNNCell expects identity_init to be True or False; got 1\.$"):
+        RNNCell(3, 4, identity_init=1)
 
 
 @pytest.mark.parametrize("cell_class", [RNNCell, LSTMCell, GRUCell])
@@ -270,8 +277,11 @@ def test_the_state_must_have_one_row_per_example():
     with pytest.raises(ValueError, match=r"RNNCell.forward expects h of shape \(N, hidden_size\) = \(3, 5\), one row "
                                          r"per example of x; got shape \(2, 5\)"):
         RNNCell(I, H).forward(np.zeros((3, I)), np.zeros((2, H)))
-    with pytest.raises(ValueError, match=r"LSTMCell.forward expects the state as a pair \(h, c\)"):
+    with pytest.raises(TypeError, match=r"^LSTMCell.forward expects state to be a pair \(h, c\) of arrays of shape "
+                                        r"\(N, hidden_size\) = \(3, 5\), or None; got ndarray\.$"):
         LSTMCell(I, H).forward(np.zeros((3, I)), np.zeros((3, H)))
+    with pytest.raises(ValueError, match=r"^LSTMCell.forward expects state to be a pair \(h, c\).*; got 3 arrays\.$"):
+        LSTMCell(I, H).forward(np.zeros((3, I)), [np.zeros((3, H))] * 3)
 
 
 @pytest.mark.parametrize("cell_class", [RNNCell, LSTMCell, GRUCell])

@@ -139,6 +139,10 @@ def test_a_diverging_run_stops_with_a_hint_about_the_learning_rate():
     (dict(batch_size=0), ValueError, r"batch_size to be None \(full batch\) or a positive integer; got 0"),
     (dict(X_val=np.zeros((3, 2))), ValueError, r"X_val and y_val together; got only X_val"),
     (dict(live="yes"), TypeError, r"live to be True, False or None"),
+    (dict(batch_size=2.5), TypeError, r"^train expects batch_size to be None \(full batch\) or a positive integer; "
+                                      r"got 2\.5\.$"),
+    (dict(seed="0"), TypeError, r"^train expects seed to be a non-negative integer such as 0; got '0'\.$"),
+    (dict(X=[["a", "b"]] * 20), TypeError, r"^train expects X to be a NumPy array of numbers; got list\.$"),
 ])
 def test_bad_arguments_are_refused_in_one_sentence(kwargs, error, message):
     X, y = small_data()
@@ -146,3 +150,15 @@ def test_bad_arguments_are_refused_in_one_sentence(kwargs, error, message):
     arguments.update(kwargs)
     with pytest.raises(error, match=message):
         train(**arguments)
+
+
+def test_train_refuses_a_string_epoch_count_with_a_type_error():
+    X, y = small_data()
+    with pytest.raises(TypeError, match=r"^train expects epochs to be a positive integer; got '5'\.$"):
+        train(MLP([2, 4, 2]), RecordingSGD(0.1), X, y, epochs="5", progress=False)
+
+
+def test_train_refuses_a_zero_epoch_count_with_a_value_error():
+    X, y = small_data()
+    with pytest.raises(ValueError, match=r"^train expects epochs to be a positive integer; got 0\.$"):
+        train(MLP([2, 4, 2]), RecordingSGD(0.1), X, y, epochs=0, progress=False)

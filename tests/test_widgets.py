@@ -100,10 +100,20 @@ def test_activation_explorer_plot_helpers_draw_the_library_values():
 
 
 def test_activation_explorer_rejects_bad_arguments_in_one_sentence():
-    with pytest.raises(ValueError, match=r"^activation_explorer expects activation to be one of \['identity', "
-                                         r"'sigmoid', .*\]; got 'softmax'\.$"):
+    with pytest.raises(ValueError, match=r"^activation_explorer expects activation to be one of 'identity', "
+                                         r"'sigmoid', .*'gaussian'; got 'softmax'\.$"):
         activation_explorer("softmax")
     with pytest.raises(ValueError, match=r"activation_explorer expects z_range to be a number in \[1, 20\]; got 0"):
         activation_explorer(z_range=0)
-    with pytest.raises(ValueError, match=r"plot_losses expects kind to be one of \['margin', 'regression'\]"):
+    with pytest.raises(ValueError, match=r"plot_losses expects kind to be one of 'margin', 'regression'; "
+                                         r"got 'ranking'"):
         plot_losses("ranking")
+
+
+def test_explorer_refuses_a_string_range_with_a_type_error_and_one_out_of_bounds_with_a_value_error():
+    with pytest.raises(TypeError, match=r"^activation_explorer expects z_range to be a number in \[1, 20\]; "
+                                        r"got '5'\.$"):
+        activation_explorer(z_range="5")
+    with pytest.raises(ValueError, match=r"^plot_activation expects negative_slope to be a number in \[0, 1\]; "
+                                         r"got 2\.$"):
+        plot_activation("relu", negative_slope=2)

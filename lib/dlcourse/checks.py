@@ -19,6 +19,8 @@ import types
 
 import numpy as np
 
+from ._validation import check_instance, check_int, check_real
+
 __all__ = [
     "check_shape",
     "check_close",
@@ -75,8 +77,7 @@ def _reference(expected, check: str) -> np.ndarray:
 
 
 def _check_name(name, check: str):
-    if not isinstance(name, str):
-        raise TypeError(f"{check} expects name to be a string such as 'sigmoid(z)'; got {_describe(name)}.")
+    check_instance(name, "name", check, str, "a string such as 'sigmoid(z)'")
 
 
 # ------------------------------------------------------------------ formatting
@@ -120,12 +121,10 @@ def _fmt_array(array: np.ndarray) -> str:
 def _expected_shape(expected_shape) -> tuple:
     if isinstance(expected_shape, numbers.Integral):
         expected_shape = (expected_shape,)
-    if not isinstance(expected_shape, (tuple, list)) or not all(
-        size is None or (isinstance(size, numbers.Integral) and size >= 0) for size in expected_shape
-    ):
-        raise TypeError(f"check_shape expects expected_shape to be a tuple of sizes (int or None), "
-                        f"such as (3, None); got {_describe(expected_shape)}.")
-    return tuple(None if size is None else int(size) for size in expected_shape)
+    allowed = "a tuple of sizes (non-negative int or None), such as (3, None)"
+    check_instance(expected_shape, "expected_shape", "check_shape", (tuple, list), allowed)
+    return tuple(None if size is None else check_int(size, "expected_shape", "check_shape", minimum=0, allowed=allowed)
+                 for size in expected_shape)
 
 
 def _shape_hint(got: tuple, expected: tuple) -> str:
@@ -256,8 +255,7 @@ def check_equal(actual, expected, name):
 
 def check_true(condition, message):
     """Fail with ``message`` unless ``condition`` holds, e.g. check_true(acc >= 0.95, f"accuracy {acc:.3f} < 0.95")."""
-    if not isinstance(message, str):
-        raise TypeError(f"check_true expects message to be a string; got {_describe(message)}.")
+    check_instance(message, "message", "check_true", str, "a string")
     if not condition:
         raise AssertionError(message)
 
@@ -289,8 +287,7 @@ def numerical_gradient(f, x, eps=1e-6):
     and restored afterwards. Returns an array shaped like x; costs 2 * x.size calls of f.
     """
     _check_parameter(x, "numerical_gradient")
-    if isinstance(eps, bool) or not isinstance(eps, numbers.Real) or not eps > 0:
-        raise ValueError(f"numerical_gradient expects eps to be a small positive number; got {eps!r}.")
+    eps = check_real(eps, "eps", "numerical_gradient", minimum=0, open_minimum=True, allowed="a small positive number")
     grad = np.zeros(x.shape)
     for i in np.ndindex(x.shape):
         original = x[i]

@@ -11,13 +11,13 @@ holds for more than the one draw that was saved.
 """
 from __future__ import annotations
 
-import numbers
+import contextlib
 import os
 import random
 import sys
 
 __all__ = ["seed_everything", "rng", "torch_generator", "shifted_seed", "seed_offset",
-           "device", "progress", "set_progress"]
+           "device", "progress", "set_progress", "one_thread"]
 
 SEED_OFFSET_VARIABLE = "DLCOURSE_SEED_OFFSET"
 
@@ -39,25 +39,30 @@ def seed_offset() -> int:
     return offset
 
 
+def _shifted(seed, function: str) -> int:
+    # imported here: _validation imports NumPy, and ``import dlcourse`` must not
+    from ._validation import check_int
+
+    return check_int(seed, "seed", function, minimum=0, allowed="a non-negative integer such as 0") + seed_offset()
+
+
 def shifted_seed(seed: int) -> int:
     """``seed`` plus the offset of ``DLCOURSE_SEED_OFFSET``: the seed a generator is really given."""
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError(f"a seed must be a non-negative integer such as 0; got {seed!r}.")
-    return int(seed) + seed_offset()
+    return _shifted(seed, "shifted_seed")
 
 
 def rng(seed: int = 0):
     """``np.random.default_rng(seed)``, with the seed shifted as every seed in the course is."""
     import numpy as np
 
-    return np.random.default_rng(shifted_seed(seed))
+    return np.random.default_rng(_shifted(seed, "rng"))
 
 
 def torch_generator(seed: int = 0):
     """``torch.Generator().manual_seed(seed)``, with the seed shifted as every seed in the course is."""
     import torch
 
-    return torch.Generator().manual_seed(shifted_seed(seed))
+    return torch.Generator().manual_seed(_shifted(seed, "torch_generator"))
 
 
 def seed_everything(seed: int = 0) -> int:
@@ -68,9 +73,7 @@ def seed_everything(seed: int = 0) -> int:
     The seed is shifted by ``DLCOURSE_SEED_OFFSET`` when that is set; returns the seed
     really used, so a notebook can print it.
     """
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed_everything expects a non-negative integer seed; got {seed!r}.")
-    seed = shifted_seed(seed)
+    seed = _shifted(seed, "seed_everything")
     random.seed(seed)
     # PYTHONHASHSEED only affects processes started after this point (e.g. data workers).
     os.environ["PYTHONHASHSEED"] = str(seed)
@@ -83,6 +86,26 @@ def seed_everything(seed: int = 0) -> int:
     if "keras" in sys.modules:
         sys.modules["keras"].utils.set_random_seed(seed)
     return seed
+
+
+@contextlib.contextmanager
+def one_thread():
+    """Run torch on one thread inside the block (or the decorated function), then restore
+    the caller's setting.
+
+    For the course's small networks splitting each step across threads costs more than it
+    saves (ten times more for a Q network on a busy 2-core machine), and one thread fixes the
+    order of every floating-point sum, so a run repeats exactly. Use ``with one_thread():``
+    or ``@one_thread()``.
+    """
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
 
 
 def device() -> str:

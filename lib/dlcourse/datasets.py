@@ -14,12 +14,12 @@ so ``X[:k]`` is a fair sample.
 """
 from __future__ import annotations
 
-import math
 import numbers
 
 import numpy as np
 
 from . import config
+from ._validation import check_array, check_choice, check_flag, check_int, check_real, shown
 
 __all__ = [
     "xor",
@@ -59,8 +59,8 @@ def xor(n: int = 200, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np
     seed: seed of the generator; the same arguments always give the same arrays.
     Returns X of shape (n, 2), float64, and y of shape (n,), int64 in {0, 1}.
     """
-    n = _check_int("xor", "n", n, minimum=4, reason="one point per cluster")
-    noise = _check_number("xor", "noise", noise, "a non-negative number", lambda v: v >= 0)
+    n = check_int(n, "n", "xor", minimum=4, allowed=_at_least(4, "one point per cluster"))
+    noise = check_real(noise, "noise", "xor", minimum=0)
     rng = _rng("xor", seed)
     cluster = _balanced_labels(rng, n, 4)
     X = _XOR_CORNERS[cluster] + rng.normal(0.0, noise, size=(n, 2))
@@ -80,9 +80,9 @@ def spiral(n: int = 300, classes: int = 3, noise: float = 0.2, seed: int = 0) ->
     seed: seed of the generator; the same arguments always give the same arrays.
     Returns X of shape (n, 2), float64, and y of shape (n,), int64 in {0, ..., classes - 1}.
     """
-    classes = _check_int("spiral", "classes", classes, minimum=2)
-    n = _check_int("spiral", "n", n, minimum=classes, reason="one point per class")
-    noise = _check_number("spiral", "noise", noise, "a non-negative number", lambda v: v >= 0)
+    classes = check_int(classes, "classes", "spiral", minimum=2)
+    n = check_int(n, "n", "spiral", minimum=classes, allowed=_at_least(classes, "one point per class"))
+    noise = check_real(noise, "noise", "spiral", minimum=0)
     rng = _rng("spiral", seed)
     y = _balanced_labels(rng, n, classes)
     r = rng.uniform(0.0, 1.0, size=n)
@@ -100,9 +100,9 @@ def circles(n: int = 200, noise: float = 0.05, factor: float = 0.5, seed: int = 
     seed: seed of the generator; the same arguments always give the same arrays.
     Returns X of shape (n, 2), float64, and y of shape (n,), int64: 0 outer, 1 inner.
     """
-    n = _check_int("circles", "n", n, minimum=2, reason="one point per class")
-    noise = _check_number("circles", "noise", noise, "a non-negative number", lambda v: v >= 0)
-    factor = _check_number("circles", "factor", factor, "a number in [0, 1)", lambda v: 0 <= v < 1)
+    n = check_int(n, "n", "circles", minimum=2, allowed=_at_least(2, "one point per class"))
+    noise = check_real(noise, "noise", "circles", minimum=0)
+    factor = check_real(factor, "factor", "circles", minimum=0, maximum=1, open_maximum=True)
     rng = _rng("circles", seed)
     y = _balanced_labels(rng, n, 2)
     angle = rng.uniform(0.0, 2 * np.pi, size=n)
@@ -123,8 +123,8 @@ def moons(n: int = 200, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, 
     seed: seed of the generator; the same arguments always give the same arrays.
     Returns X of shape (n, 2), float64, and y of shape (n,), int64 in {0, 1}.
     """
-    n = _check_int("moons", "n", n, minimum=2, reason="one point per class")
-    noise = _check_number("moons", "noise", noise, "a non-negative number", lambda v: v >= 0)
+    n = check_int(n, "n", "moons", minimum=2, allowed=_at_least(2, "one point per class"))
+    noise = check_real(noise, "noise", "moons", minimum=0)
     rng = _rng("moons", seed)
     y = _balanced_labels(rng, n, 2)
     t = rng.uniform(0.0, np.pi, size=n)
@@ -146,15 +146,15 @@ def blobs(n: int = 200, centers=2, std: float = 1.0, seed: int = 0) -> tuple[np.
     Returns X of shape (n, 2), float64, and y of shape (n,), int64: y[i] = k when X[i]
     was drawn around centre k.
     """
-    std = _check_number("blobs", "std", std, "a non-negative number", lambda v: v >= 0)
+    std = check_real(std, "std", "blobs", minimum=0)
     rng = _rng("blobs", seed)
     if isinstance(centers, numbers.Integral) and not isinstance(centers, bool):
-        k = _check_int("blobs", "centers", centers, minimum=1)
+        k = check_int(centers, "centers", "blobs", minimum=1)
         center_points = rng.uniform(-10.0, 10.0, size=(k, 2))
     else:
         center_points = _check_centers("blobs", centers)
         k = len(center_points)
-    n = _check_int("blobs", "n", n, minimum=k, reason="one point per centre")
+    n = check_int(n, "n", "blobs", minimum=k, allowed=_at_least(k, "one point per centre"))
     y = _balanced_labels(rng, n, k)
     X = center_points[y] + rng.normal(0.0, std, size=(n, 2))
     return X, y
@@ -174,9 +174,9 @@ def linearly_separable(n: int = 100, margin: float = 0.3, seed: int = 0) -> tupl
     seed: seed of the generator; the same arguments always give the same arrays.
     Returns X of shape (n, 2), float64, and y of shape (n,), int64: 1 where w . x + b > 0.
     """
-    n = _check_int("linearly_separable", "n", n, minimum=2, reason="one point per class")
+    n = check_int(n, "n", "linearly_separable", minimum=2, allowed=_at_least(2, "one point per class"))
     # 0.5 keeps the narrower side of the square at least 0.3 wide, so rejection stays quick
-    margin = _check_number("linearly_separable", "margin", margin, "a number in [0, 0.5]", lambda v: 0 <= v <= 0.5)
+    margin = check_real(margin, "margin", "linearly_separable", minimum=0, maximum=0.5)
     rng = _rng("linearly_separable", seed)
     w, b = _separating_line(rng)
     y = _balanced_labels(rng, n, 2)
@@ -222,8 +222,8 @@ def mnist_5k(split: str = "train", shape: str = "flat") -> tuple[np.ndarray, np.
     Returns X, float32 in [0, 1], and y of shape (N,), int64, the digits 0..9; both are
     fresh copies, so changing them does not change later calls.
     """
-    split = _check_choice("mnist_5k", "split", split, ("train", "test", "all"))
-    shape = _check_choice("mnist_5k", "shape", shape, ("flat", "image"))
+    split = check_choice(split, "split", "mnist_5k", ("train", "test", "all"))
+    shape = check_choice(shape, "shape", "mnist_5k", ("flat", "image"))
     X_all, y_all, rows_of_split = _mnist_5k_arrays()
     rows = rows_of_split[split]
     X, y = X_all[rows], y_all[rows]  # fancy indexing copies, so the cache stays untouched
@@ -267,7 +267,7 @@ def digits(shape: str = "flat") -> tuple[np.ndarray, np.ndarray]:
     Returns X, float32, and y of shape (1797,), int64, the digits 0..9, in scikit-learn's
     row order (``sklearn.datasets.load_digits``).
     """
-    shape = _check_choice("digits", "shape", shape, ("flat", "image"))
+    shape = check_choice(shape, "shape", "digits", ("flat", "image"))
     from sklearn.datasets import load_digits
 
     X, y = load_digits(return_X_y=True)
@@ -287,9 +287,9 @@ def noisy_sine(length: int = 1000, period: float = 50.0, noise: float = 0.1, see
     noise: standard deviation of e_t ~ N(0, 1) (>= 0); seed: seed of the generator.
     Returns x of shape (length,), float64.
     """
-    length = _check_int("noisy_sine", "length", length)
-    period = _check_number("noisy_sine", "period", period, "a positive number", lambda v: v > 0)
-    noise = _check_number("noisy_sine", "noise", noise, "a non-negative number", lambda v: v >= 0)
+    length = check_int(length, "length", "noisy_sine", minimum=1)
+    period = check_real(period, "period", "noisy_sine", minimum=0, open_minimum=True)
+    noise = check_real(noise, "noise", "noisy_sine", minimum=0)
     rng = _rng("noisy_sine", seed)
     t = np.arange(length)
     return np.sin(2 * np.pi * t / period) + noise * rng.normal(size=length)
@@ -336,11 +336,10 @@ def image(name: str, size: int | None = None, gray: bool = False) -> np.ndarray:
     Returns an array of shape (H, W) for grey images or (H, W, 3) for colour, float32,
     channels last as matplotlib's imshow expects.
     """
-    name = _check_choice("image", "name", name, tuple(_IMAGES))
+    name = check_choice(name, "name", "image", tuple(_IMAGES))
     if size is not None:
-        size = _check_int("image", "size", size, minimum=2)
-    if not isinstance(gray, bool):
-        raise TypeError(f"image expects gray to be True or False; got {gray!r}.")
+        size = check_int(size, "size", "image", minimum=2)
+    gray = check_flag(gray, "gray", "image")
     import skimage.data
     from skimage.color import rgb2gray
     from skimage.transform import resize
@@ -375,10 +374,10 @@ def gaussian_ring(n: int = 1000, modes: int = 8, radius: float = 2.0, std: float
     seed: seed of the generator; the same arguments always give the same array.
     Returns X of shape (n, 2), float64.
     """
-    n = _check_int("gaussian_ring", "n", n)
-    modes = _check_int("gaussian_ring", "modes", modes)
-    radius = _check_number("gaussian_ring", "radius", radius, "a non-negative number", lambda v: v >= 0)
-    std = _check_number("gaussian_ring", "std", std, "a non-negative number", lambda v: v >= 0)
+    n = check_int(n, "n", "gaussian_ring", minimum=1)
+    modes = check_int(modes, "modes", "gaussian_ring", minimum=1)
+    radius = check_real(radius, "radius", "gaussian_ring", minimum=0)
+    std = check_real(std, "std", "gaussian_ring", minimum=0)
     rng = _rng("gaussian_ring", seed)
     angles = 2 * np.pi * np.arange(modes) / modes
     centres = radius * np.column_stack([np.cos(angles), np.sin(angles)])  # (modes, 2)
@@ -398,10 +397,10 @@ def gaussian_grid(n: int = 1000, side: int = 5, spacing: float = 2.0, std: float
     seed: seed of the generator; the same arguments always give the same array.
     Returns X of shape (n, 2), float64.
     """
-    n = _check_int("gaussian_grid", "n", n)
-    side = _check_int("gaussian_grid", "side", side)
-    spacing = _check_number("gaussian_grid", "spacing", spacing, "a non-negative number", lambda v: v >= 0)
-    std = _check_number("gaussian_grid", "std", std, "a non-negative number", lambda v: v >= 0)
+    n = check_int(n, "n", "gaussian_grid", minimum=1)
+    side = check_int(side, "side", "gaussian_grid", minimum=1)
+    spacing = check_real(spacing, "spacing", "gaussian_grid", minimum=0)
+    std = check_real(std, "std", "gaussian_grid", minimum=0)
     rng = _rng("gaussian_grid", seed)
     ticks = spacing * (np.arange(side) - (side - 1) / 2)
     a, b = np.meshgrid(ticks, ticks)
@@ -429,8 +428,8 @@ def parallel_lines(theta: float, n: int = 256, seed: int = 0) -> np.ndarray:
     seed: seed of the generator; the same seed gives the same heights z for every theta.
     Returns X of shape (n, 2), float64: X[:, 0] == theta, X[:, 1] standard normal.
     """
-    theta = _check_number("parallel_lines", "theta", theta, "a finite number", lambda v: True)
-    n = _check_int("parallel_lines", "n", n)
+    theta = check_real(theta, "theta", "parallel_lines", allowed="a finite number")
+    n = check_int(n, "n", "parallel_lines", minimum=1)
     rng = _rng("parallel_lines", seed)
     return np.column_stack([np.full(n, theta), rng.normal(0.0, 1.0, size=n)])
 
@@ -444,51 +443,20 @@ def _balanced_labels(rng: np.random.Generator, n: int, classes: int) -> np.ndarr
 
 
 def _rng(func: str, seed) -> np.random.Generator:
-    seed = _check_int(func, "seed", seed, minimum=0)
-    return config.rng(seed)
+    return config.rng(check_int(seed, "seed", func, minimum=0))
 
 
-def _check_int(func: str, name: str, value, minimum: int = 1, reason: str = "") -> int:
-    """Return ``value`` as an int, or raise: TypeError if it is not an integer, ValueError if below minimum."""
-    if minimum == 0:
-        allowed = "a non-negative integer"
-    elif minimum == 1:
-        allowed = "a positive integer"
-    else:
-        allowed = f"an integer >= {minimum}" + (f" ({reason})" if reason else "")
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{func} expects {name} to be {allowed}; got {value!r} of type {type(value).__name__}.")
-    if value < minimum:
-        raise ValueError(f"{func} expects {name} to be {allowed}; got {value!r}.")
-    return int(value)
-
-
-def _check_number(func: str, name: str, value, allowed: str, is_allowed) -> float:
-    """Return ``value`` as a float, or raise: TypeError if it is not a real number, ValueError if
-    it is infinite, NaN or fails ``is_allowed``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{func} expects {name} to be {allowed}; got {value!r} of type {type(value).__name__}.")
-    if not (math.isfinite(value) and is_allowed(value)):
-        raise ValueError(f"{func} expects {name} to be {allowed}; got {value!r}.")
-    return float(value)
-
-
-def _check_choice(func: str, name: str, value, choices: tuple[str, ...]) -> str:
-    if not (isinstance(value, str) and value in choices):
-        listed = ", ".join(repr(c) for c in choices)
-        raise ValueError(f"{func} expects {name} to be one of {listed}; got {value!r}.")
-    return value
+def _at_least(minimum: int, reason: str) -> str:
+    """The words for a lower bound with its reason: 'an integer >= 4 (one point per cluster)'."""
+    return "a positive integer" if minimum == 1 else f"an integer >= {minimum} ({reason})"
 
 
 def _check_centers(func: str, centers) -> np.ndarray:
     """Return ``centers`` as a float64 (k, 2) array of finite values, or raise."""
     allowed = "a positive integer or an array of shape (k, 2)"
-    try:
-        array = np.asarray(centers, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"{func} expects centers to be {allowed}; got {centers!r}.") from None
+    array = check_array(centers, "centers", func)
     if array.ndim == 0:  # a float or a bool, not a count
-        raise TypeError(f"{func} expects centers to be {allowed}; got {centers!r} of type {type(centers).__name__}.")
+        raise TypeError(f"{func} expects centers to be {allowed}; got {shown(centers)}.")
     if array.ndim != 2 or array.shape[0] < 1 or array.shape[1] != 2:
         raise ValueError(f"{func} expects centers to be {allowed}; got an array of shape {array.shape}.")
     if not np.all(np.isfinite(array)):

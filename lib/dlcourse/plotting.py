@@ -22,6 +22,8 @@ import numpy as np
 from matplotlib.colors import LinearSegmentedColormap, Normalize, to_rgb
 from matplotlib.ticker import MaxNLocator
 
+from ._validation import check_array, check_instance, check_int, check_real, shown
+
 __all__ = ["decision_boundary", "plot_history", "TrainingCurves", "image_grid"]
 
 # Series this short get a marker on each point, so a curve of a few epochs shows its points.
@@ -50,7 +52,7 @@ def decision_boundary(predict, X, y=None, ax=None, resolution=200, padding=0.5, 
     if not callable(predict):
         raise TypeError(f"decision_boundary expects predict to be a function of an (m, 2) array; "
                         f"got {type(predict).__name__}.")
-    X = _to_numpy(X)
+    X = check_array(X, "X", "decision_boundary", dtype=None)  # float32 stays float32 for a torch model
     if X.ndim != 2 or X.shape[1] != 2 or X.shape[0] == 0:
         raise ValueError(f"decision_boundary expects X of shape (n, 2); got shape {X.shape}.")
     if y is not None:
@@ -59,8 +61,8 @@ def decision_boundary(predict, X, y=None, ax=None, resolution=200, padding=0.5, 
             raise ValueError(f"decision_boundary expects y with one label per point, shape ({len(X)},); "
                              f"got shape {y.shape}.")
         y = y.ravel()
-    resolution = _check_int("decision_boundary", "resolution", resolution, minimum=2)
-    padding = _check_number("decision_boundary", "padding", padding, "a non-negative number", lambda v: v >= 0)
+    resolution = check_int(resolution, "resolution", "decision_boundary", minimum=2)
+    padding = check_real(padding, "padding", "decision_boundary", minimum=0)
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 4), layout="constrained")
 
@@ -159,15 +161,16 @@ def plot_history(history, ax=None, xlabel="epoch", logy=False, title=None):
     """
     if hasattr(history, "history") and isinstance(history.history, Mapping):
         history = history.history  # keras.callbacks.History
-    if not isinstance(history, Mapping) or not history:
-        raise TypeError("plot_history expects a non-empty mapping of series name -> sequence of numbers, "
-                        f"e.g. {{'train loss': [0.9, 0.5]}}; got {_describe(history)}.")
+    allowed = "a non-empty mapping of series name -> sequence of numbers, e.g. {'train loss': [0.9, 0.5]}"
+    check_instance(history, "history", "plot_history", Mapping, allowed)
+    if not history:
+        raise ValueError(f"plot_history expects history to be {allowed}; got an empty one.")
     curves = {}
     for name, values in history.items():
-        values = _to_numpy(values)
-        if values.ndim != 1 or values.dtype.kind not in "biuf":
+        values = check_array(values, f"series {name!r}", "plot_history", dtype=None)
+        if values.ndim != 1:
             raise ValueError(f"plot_history expects each series to be a 1-D sequence of numbers; "
-                             f"series {name!r} has shape {values.shape} and dtype {values.dtype}.")
+                             f"series {name!r} has shape {values.shape}.")
         curves[name] = values
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
@@ -227,10 +230,9 @@ class TrainingCurves:
 
     def __init__(self, metrics=("loss",), xlabel="epoch", every=0.5, live=None, title=None):
         self.panels = _check_panels(metrics)  # subplot title -> list of series names
-        self.every = _check_number("TrainingCurves", "every", every, "a non-negative number of seconds",
-                                   lambda v: v >= 0)
-        if live is not None and not isinstance(live, bool):
-            raise TypeError(f"TrainingCurves expects live to be True, False or None (automatic); got {live!r}.")
+        self.every = check_real(every, "every", "TrainingCurves", minimum=0,
+                                allowed="a non-negative number of seconds")
+        check_instance(live, "live", "TrainingCurves", (bool, type(None)), "True, False or None (automatic)")
         if live is None:
             live = _in_jupyter_kernel() and os.environ.get("DLCOURSE_LIVE", "1") != "0"
         self.live = live
@@ -263,8 +265,7 @@ class TrainingCurves:
         step: a number (epoch or iteration); values: dict series name -> number (Python,
         NumPy or 0-d torch scalar); keywords add more series, e.g. ``update(3, loss=0.2)``.
         """
-        if isinstance(step, bool) or not isinstance(step, numbers.Real):
-            raise TypeError(f"TrainingCurves.update expects step to be a number; got {step!r}.")
+        check_real(step, "step", "TrainingCurves.update")
         given = {**(values or {}), **named}
         unknown = [name for name in given if name not in self.history]
         if unknown:
@@ -328,7 +329,7 @@ def _check_panels(metrics) -> dict[str, list[str]]:
     elif isinstance(metrics, (list, tuple)):
         panels = {name: [name] for name in metrics}
     else:
-        raise TypeError(f"TrainingCurves expects metrics to be {expected}; got {_describe(metrics)}.")
+        raise TypeError(f"TrainingCurves expects metrics to be {expected}; got {shown(metrics)}.")
     series = [name for names in panels.values() for name in names]
     if not panels or not all(panels.values()) or not all(isinstance(name, str) and name for name in series):
         raise ValueError(f"TrainingCurves expects metrics to be {expected}, with non-empty names; got {metrics!r}.")
@@ -353,7 +354,7 @@ def _as_float(name: str, value) -> float:
         value = value.item()  # NumPy and torch scalars
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"TrainingCurves.update expects a number for series {name!r}; "
-                        f"got {_describe(value)}. Pass loss.item() for a tensor.")
+                        f"got {shown(value)}. Pass loss.item() for a tensor.")
     return float(value)
 
 
@@ -376,8 +377,8 @@ def image_grid(images, labels=None, ncols=10, cmap="gray", title=None, scale=1.0
         labels = list(_to_numpy(labels).ravel()) if not isinstance(labels, (list, tuple)) else list(labels)
         if len(labels) != count:
             raise ValueError(f"image_grid expects one label per image ({count}); got {len(labels)} labels.")
-    ncols = _check_int("image_grid", "ncols", ncols, minimum=1)
-    scale = _check_number("image_grid", "scale", scale, "a positive number", lambda v: v > 0)
+    ncols = check_int(ncols, "ncols", "image_grid", minimum=1)
+    scale = check_real(scale, "scale", "image_grid", minimum=0, open_minimum=True)
 
     columns = min(ncols, count)
     rows = math.ceil(count / columns)
@@ -435,21 +436,3 @@ def _to_numpy(values) -> np.ndarray:
     if hasattr(values, "detach") and hasattr(values, "cpu"):
         values = values.detach().cpu().numpy()
     return np.asarray(values)
-
-
-def _describe(value) -> str:
-    return f"{value!r} of type {type(value).__name__}" if len(repr(value)) <= 40 else type(value).__name__
-
-
-def _check_int(func: str, name: str, value, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{func} expects {name} to be an integer >= {minimum}; got {value!r}.")
-    return int(value)
-
-
-def _check_number(func: str, name: str, value, allowed: str, is_allowed) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not (
-        math.isfinite(value) and is_allowed(value)
-    ):
-        raise ValueError(f"{func} expects {name} to be {allowed}; got {value!r}.")
-    return float(value)

@@ -46,8 +46,11 @@ def report(name: str, value, digits: int = 4):
     Floats are printed with ``digits`` decimals so a checked cell prints the same
     text on every run. Returns the value as a plain Python number.
     """
-    if not isinstance(name, str) or not name.strip():
-        raise ValueError(f"report expects a non-empty name such as 'test accuracy'; got {name!r}.")
+    if not isinstance(name, str):
+        raise TypeError(f"report expects name to be a non-empty string such as 'test accuracy'; "
+                        f"got {type(name).__name__}.")
+    if not name.strip():
+        raise ValueError(f"report expects name to be a non-empty string such as 'test accuracy'; got {name!r}.")
     number = _as_number(value)
     shown = f"{number:.{digits}f}" if isinstance(number, float) and math.isfinite(number) else str(number)
     print(f"{name}: {shown}")

@@ -23,13 +23,11 @@ from __future__ import annotations
 import math
 import numbers
 
+from .._validation import check_instance, check_real
+
 __all__ = ["Value", "draw_graph"]
 
-
-def _check_number(value, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{what} expects a real number (int or float); got {type(value).__name__} {value!r}.")
-    return float(value)
+_REAL = "a finite real number (int or float)"
 
 
 class Value:
@@ -43,10 +41,9 @@ class Value:
     """
 
     def __init__(self, data, label: str = "", _children=(), _op: str = ""):
-        self.data = _check_number(data, "Value")
-        if not isinstance(label, str):
-            raise TypeError(f"Value expects label to be a string such as 'x'; got {type(label).__name__}.")
-        self.label = label
+        # an operation's result may overflow to inf (exp of 1000); a number you give must be finite
+        self.data = float(data) if _children else check_real(data, "data", "Value", allowed=_REAL)
+        self.label = check_instance(label, "label", "Value", str, "a string such as 'x'")
         self.grad = 0.0
         self._backward = lambda: None  # adds this node's contribution to its children's grads
         self._prev = tuple(_children)
@@ -219,7 +216,7 @@ class Value:
         Leaves (no ``_prev``) add to the gradient they already hold; intermediate nodes
         start again from 0, so calling backward twice doubles the leaves' gradients, as in torch.
         """
-        grad = _check_number(grad, "Value.backward")
+        grad = check_real(grad, "grad", "Value.backward", allowed=_REAL)
         order = _topological_order(self)
         for node in order:
             if node._prev:

@@ -20,9 +20,9 @@ pair (height, width), as in torch.
 """
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
+
+from .._validation import check_array, check_int, shown
 
 __all__ = [
     "conv_output_size",
@@ -38,13 +38,8 @@ __all__ = [
 
 # ------------------------------------------------------------------ validation helpers
 def _float_array(a, function: str, name: str) -> np.ndarray:
-    """a as a float array (integers become float64, float32 stays float32), or a TypeError."""
-    try:
-        array = np.asarray(a)
-    except Exception:  # ragged lists, tensors that require grad
-        array = None
-    if array is None or array.dtype.kind not in "biuf":
-        raise TypeError(f"{function} expects {name} to be an array of real numbers; got {type(a).__name__}.")
+    """a as a float array: integers become float64, float32 stays float32."""
+    array = check_array(a, name, function, dtype=None)
     return array if array.dtype.kind == "f" else array.astype(np.float64)
 
 
@@ -57,12 +52,12 @@ def _images(x, function: str, name: str = "x") -> np.ndarray:
 
 def _pair(value, function: str, name: str, minimum: int) -> tuple[int, int]:
     """An int or a pair of ints, each >= minimum, as a pair (height, width)."""
+    allowed = f"{'a positive' if minimum == 1 else 'a non-negative'} integer or a pair of them"
     values = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
-    if len(values) != 2 or not all(isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= minimum
-                                   for v in values):
-        kind = "a positive integer" if minimum == 1 else "a non-negative integer"
-        raise ValueError(f"{function} expects {name} to be {kind} or a pair of them; got {value!r}.")
-    return int(values[0]), int(values[1])
+    if len(values) != 2:
+        raise ValueError(f"{function} expects {name} to be {allowed}; got {shown(value)}.")
+    height, width = (check_int(v, name, function, minimum=minimum, allowed=allowed) for v in values)
+    return height, width
 
 
 def _output_shape(function: str, height: int, width: int, kernel, stride, padding) -> tuple[int, int]:
@@ -83,11 +78,9 @@ def conv_output_size(size, kernel_size, stride=1, padding=0) -> int:
     (size + 2*padding - kernel_size) // stride + 1 entries (floor: a last window that would
     stick out is dropped, as in torch).
     """
-    for name, value, minimum in (("size", size, 1), ("kernel_size", kernel_size, 1), ("stride", stride, 1),
-                                 ("padding", padding, 0)):
-        if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < minimum:
-            kind = "a positive integer" if minimum == 1 else "a non-negative integer"
-            raise ValueError(f"conv_output_size expects {name} to be {kind}; got {value!r}.")
+    size, kernel_size, stride = (check_int(value, name, "conv_output_size", minimum=1) for name, value in
+                                 (("size", size), ("kernel_size", kernel_size), ("stride", stride)))
+    padding = check_int(padding, "padding", "conv_output_size", minimum=0)
     if kernel_size > size + 2 * padding:
         raise ValueError(f"conv_output_size expects kernel_size <= size + 2*padding; got kernel_size {kernel_size} "
                          f"for size {size} with padding {padding}.")

@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .activations import _as_array, sigmoid, softmax
+from .._validation import check_array
+from .activations import sigmoid, softmax
 
 __all__ = [
     "mse", "mse_grad",
@@ -55,8 +56,8 @@ def _entries(count: int) -> str:
 
 def _pair(prediction, target, function: str):
     """Both arguments as float64 arrays of one shape with at least one entry."""
-    p = _as_array(prediction, function, "prediction")
-    t = _as_array(target, function, "target")
+    p = check_array(prediction, "prediction", function)
+    t = check_array(target, "target", function)
     if p.shape != t.shape:
         raise ValueError(f"{function} expects target of the same shape as prediction, {p.shape}; "
                          f"got shape {t.shape}.")
@@ -253,12 +254,12 @@ def binary_cross_entropy_grad(prediction, target):
 
 def _logits_and_target(logits, target, function: str):
     """Logits (N, K) and the target as probabilities (N, K), one-hot for class indices."""
-    z = _as_array(logits, function, "logits")
+    z = check_array(logits, "logits", function)
     if z.ndim != 2 or z.shape[0] == 0 or z.shape[1] == 0:
         raise ValueError(f"{function} expects logits of shape (N, K), one row of K class scores per example; "
                          f"got shape {z.shape}. For a single example pass logits[None].")
     n, k = z.shape
-    t = _as_array(target, function, "target")
+    t = check_array(target, "target", function)
     if t.shape == (n,):
         if not np.all(t == np.round(t)) or not np.all((t >= 0) & (t < k)):
             raise ValueError(f"{function} expects target class indices, whole numbers in 0..{k - 1}; "

@@ -19,11 +19,10 @@ identity (or ReLU) with mean squared error.
 """
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from .. import config
+from .._validation import check_array, check_choice, check_int, check_widths
 from . import activations as _act
 
 __all__ = ["count_parameters", "MLP"]
@@ -32,13 +31,9 @@ _HIDDEN = ("identity", "sigmoid", "tanh", "hard_tanh", "relu", "leaky_relu", "so
 _OUTPUT = ("identity", "relu", "sigmoid", "softmax")
 
 
-def _check_widths(widths, function: str) -> list[int]:
-    ok = isinstance(widths, (list, tuple)) and len(widths) >= 2 and all(
-        isinstance(n, numbers.Integral) and not isinstance(n, bool) and n >= 1 for n in widths)
-    if not ok:
-        raise ValueError(f"{function} expects widths to be a list of at least two positive integers "
-                         f"(input size, then each layer's width), such as [2, 3, 2]; got {widths!r}.")
-    return [int(n) for n in widths]
+def _layer_widths(widths, function: str) -> list[int]:
+    return list(check_widths(widths, "widths", function, minimum_length=2,
+                             example="[2, 3, 2] (input size, then each layer's width)"))
 
 
 def count_parameters(widths) -> int:
@@ -48,7 +43,7 @@ def count_parameters(widths) -> int:
     Layer l has an (n_l, n_(l-1)) weight matrix and n_l biases: (n_(l-1) + 1) * n_l.
     count_parameters([2, 3, 2]) == (2 + 1) * 3 + (3 + 1) * 2 == 17.
     """
-    widths = _check_widths(widths, "count_parameters")
+    widths = _layer_widths(widths, "count_parameters")
     return sum((n_in + 1) * n_out for n_in, n_out in zip(widths[:-1], widths[1:]))
 
 
@@ -86,19 +81,13 @@ class MLP:
     """
 
     def __init__(self, widths, activation: str = "relu", output: str = "softmax", seed: int = 0):
-        self.widths = _check_widths(widths, "MLP")
-        if activation not in _HIDDEN:
-            raise ValueError(f"MLP expects activation to be one of {', '.join(_HIDDEN)}; got {activation!r}.")
-        if output not in _OUTPUT:
-            raise ValueError(f"MLP expects output to be one of {', '.join(_OUTPUT)}; got {output!r}.")
+        self.widths = _layer_widths(widths, "MLP")
+        self.activation = check_choice(activation, "activation", "MLP", _HIDDEN)
+        self.output = check_choice(output, "output", "MLP", _OUTPUT)
         if output == "softmax" and self.widths[-1] < 2:
             raise ValueError("MLP with output='softmax' needs at least 2 output units, one per class; got 1 "
                              "(use output='sigmoid' for a single yes/no output).")
-        if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-            raise TypeError(f"MLP expects seed to be an integer; got {seed!r}.")
-        self.activation = activation
-        self.output = output
-        self.seed = int(seed)
+        self.seed = check_int(seed, "seed", "MLP")
 
         rng = config.rng(self.seed)
         he = activation in ("relu", "leaky_relu")
@@ -230,11 +219,7 @@ class MLP:
     # ------------------------------------------------------------------ validation
     def _check_X(self, X) -> np.ndarray:
         n_0 = self.widths[0]
-        try:
-            X = np.asarray(X, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise TypeError(f"MLP expects X to be an array of numbers of shape (N, {n_0}); "
-                            f"got {type(X).__name__}.") from None
+        X = check_array(X, "X", "MLP")
         if X.ndim != 2 or X.shape[1] != n_0:
             raise ValueError(f"MLP expects X of shape (N, {n_0}); got shape {X.shape}.")
         if X.shape[0] == 0:
@@ -245,9 +230,7 @@ class MLP:
 
     def _check_y(self, y, function: str) -> np.ndarray:
         N, n_L = self.a[-1].shape
-        y = np.asarray(y)
-        if y.dtype.kind not in "biuf":
-            raise TypeError(f"{function} expects y to be an array of numbers; got {y.dtype} values.")
+        y = check_array(y, "y", function, dtype=None)
         if self.output == "softmax":
             if y.shape != (N,):
                 raise ValueError(f"{function} expects y of shape ({N},) with one class index per example "

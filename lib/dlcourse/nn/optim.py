@@ -17,12 +17,12 @@ optimiser takes on one of them.
 """
 from __future__ import annotations
 
-import math
-import numbers
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+
+from .._validation import check_array, check_flag, check_instance, check_int, check_real, shown
 
 __all__ = ["SGD", "Adagrad", "Adadelta", "RMSprop", "Adam", "Surface", "saddle", "narrow_valley", "rosenbrock",
            "trajectory"]
@@ -37,23 +37,16 @@ class _Optimizer:
     """
 
     def __init__(self, lr: float, weight_decay: float):
-        self.lr = self._number("lr", lr, lambda v: v >= 0, "a non-negative number")
-        self.weight_decay = self._number("weight_decay", weight_decay, lambda v: v >= 0, "a non-negative number")
+        self.lr = self._number("lr", lr, minimum=0)
+        self.weight_decay = self._number("weight_decay", weight_decay, minimum=0)
         self.t = 0
         self._state: list[dict] | None = None
         self._shapes: list[tuple] | None = None
 
     # ------------------------------------------------------------ validation helpers
-    def _number(self, name: str, value, is_allowed, allowed: str) -> float:
-        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) \
-                or not is_allowed(value):
-            raise ValueError(f"{type(self).__name__} expects {name} to be {allowed}; got {value!r}.")
-        return float(value)
-
-    def _flag(self, name: str, value) -> bool:
-        if not isinstance(value, (bool, np.bool_)):
-            raise TypeError(f"{type(self).__name__} expects {name} to be True or False; got {value!r}.")
-        return bool(value)
+    def _number(self, name: str, value, **bounds) -> float:
+        """``check_real`` naming this optimiser, e.g. "Adam expects eps to be a non-negative number"."""
+        return check_real(value, name, type(self).__name__, **bounds)
 
     def _check(self, params, grads) -> list[np.ndarray]:
         """Check the lists and return the gradients as float arrays (params are used as given)."""
@@ -127,9 +120,9 @@ class SGD(_Optimizer):
 
     def __init__(self, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False):
         super().__init__(lr, weight_decay)
-        self.momentum = self._number("momentum", momentum, lambda v: v >= 0, "a non-negative number")
-        self.dampening = self._number("dampening", dampening, lambda v: True, "a finite number")
-        self.nesterov = self._flag("nesterov", nesterov)
+        self.momentum = self._number("momentum", momentum, minimum=0)
+        self.dampening = self._number("dampening", dampening, allowed="a finite number")
+        self.nesterov = check_flag(nesterov, "nesterov", type(self).__name__)
         if self.nesterov and (self.momentum <= 0 or self.dampening != 0):
             raise ValueError("SGD with nesterov=True expects momentum > 0 and dampening = 0; "
                              f"got momentum={momentum!r}, dampening={dampening!r}.")
@@ -156,10 +149,10 @@ class Adagrad(_Optimizer):
 
     def __init__(self, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10):
         super().__init__(lr, weight_decay)
-        self.lr_decay = self._number("lr_decay", lr_decay, lambda v: v >= 0, "a non-negative number")
-        self.initial_accumulator_value = self._number(
-            "initial_accumulator_value", initial_accumulator_value, lambda v: v >= 0, "a non-negative number")
-        self.eps = self._number("eps", eps, lambda v: v >= 0, "a non-negative number")
+        self.lr_decay = self._number("lr_decay", lr_decay, minimum=0)
+        self.initial_accumulator_value = self._number("initial_accumulator_value", initial_accumulator_value,
+                                                      minimum=0)
+        self.eps = self._number("eps", eps, minimum=0)
 
     def _init_state(self, param):
         return {"G": np.full_like(param, self.initial_accumulator_value)}
@@ -178,8 +171,8 @@ class Adadelta(_Optimizer):
 
     def __init__(self, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0):
         super().__init__(lr, weight_decay)
-        self.rho = self._number("rho", rho, lambda v: 0 <= v <= 1, "a number in [0, 1]")
-        self.eps = self._number("eps", eps, lambda v: v >= 0, "a non-negative number")
+        self.rho = self._number("rho", rho, minimum=0, maximum=1)
+        self.eps = self._number("eps", eps, minimum=0)
 
     def _init_state(self, param):
         return {"v": np.zeros_like(param), "u": np.zeros_like(param)}
@@ -201,10 +194,10 @@ class RMSprop(_Optimizer):
 
     def __init__(self, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False):
         super().__init__(lr, weight_decay)
-        self.alpha = self._number("alpha", alpha, lambda v: 0 <= v <= 1, "a number in [0, 1]")
-        self.eps = self._number("eps", eps, lambda v: v >= 0, "a non-negative number")
-        self.momentum = self._number("momentum", momentum, lambda v: v >= 0, "a non-negative number")
-        self.centered = self._flag("centered", centered)
+        self.alpha = self._number("alpha", alpha, minimum=0, maximum=1)
+        self.eps = self._number("eps", eps, minimum=0)
+        self.momentum = self._number("momentum", momentum, minimum=0)
+        self.centered = check_flag(centered, "centered", type(self).__name__)
 
     def _init_state(self, param):
         return {"v": np.zeros_like(param), "g_avg": np.zeros_like(param), "b": np.zeros_like(param)}
@@ -233,13 +226,14 @@ class Adam(_Optimizer):
 
     def __init__(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False):
         super().__init__(lr, weight_decay)
-        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise ValueError(f"Adam expects betas to be a pair (beta1, beta2); got {betas!r}.")
-        beta1 = self._number("betas[0]", betas[0], lambda v: 0 <= v < 1, "a number in [0, 1)")
-        beta2 = self._number("betas[1]", betas[1], lambda v: 0 <= v < 1, "a number in [0, 1)")
+        check_instance(betas, "betas", "Adam", (tuple, list), "a pair (beta1, beta2)")
+        if len(betas) != 2:
+            raise ValueError(f"Adam expects betas to be a pair (beta1, beta2); got {shown(betas)}.")
+        beta1 = self._number("betas[0]", betas[0], minimum=0, maximum=1, open_maximum=True)
+        beta2 = self._number("betas[1]", betas[1], minimum=0, maximum=1, open_maximum=True)
         self.betas = (beta1, beta2)
-        self.eps = self._number("eps", eps, lambda v: v >= 0, "a non-negative number")
-        self.amsgrad = self._flag("amsgrad", amsgrad)
+        self.eps = self._number("eps", eps, minimum=0)
+        self.amsgrad = check_flag(amsgrad, "amsgrad", type(self).__name__)
 
     def _init_state(self, param):
         return {"m": np.zeros_like(param), "v": np.zeros_like(param), "v_max": np.zeros_like(param)}
@@ -323,17 +317,14 @@ def trajectory(optimizer, surface: Surface, start=None, steps: int = 100) -> np.
         kind = type(optimizer)
         raise TypeError("trajectory expects a dlcourse.nn.optim optimiser such as Adam(lr=0.1); "
                         f"got {kind.__module__}.{kind.__qualname__}.")
-    if not isinstance(surface, Surface):
-        raise TypeError(f"trajectory expects a Surface such as narrow_valley; got {type(surface).__name__}.")
-    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 0:
-        raise ValueError(f"trajectory expects steps to be a non-negative integer; got {steps!r}.")
-    point = np.array(surface.start if start is None else start, dtype=np.float64)
-    if point.shape != (2,) or not np.all(np.isfinite(point)):
-        raise ValueError(f"trajectory expects start to be two finite numbers (x, y); got {start!r}.")
-    path = np.full((int(steps) + 1, 2), np.nan)
+    check_instance(surface, "surface", "trajectory", Surface, "a Surface such as narrow_valley")
+    steps = check_int(steps, "steps", "trajectory", minimum=0)
+    point = check_array(surface.start if start is None else start, "start", "trajectory", shape=(2,),
+                        allowed="two finite numbers (x, y)", finite=True).copy()  # the steps update it in place
+    path = np.full((steps + 1, 2), np.nan)
     path[0] = point
     optimizer.reset()
-    for k in range(1, int(steps) + 1):
+    for k in range(1, steps + 1):
         grad = np.array(surface.grad(point[0], point[1]), dtype=np.float64)  # (2,)
         optimizer.step([point], [grad])
         if not np.all(np.abs(point) <= _ESCAPED):  # also catches NaN

@@ -17,11 +17,10 @@ updates (Novikoff 1962); on data no line separates, such as XOR, it never stops
 """
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from .. import config
+from .._validation import check_array, check_flag, check_int, check_real
 
 __all__ = ["Perceptron"]
 
@@ -53,14 +52,10 @@ class Perceptron:
     """
 
     def __init__(self, n_features: int, lr: float = 1.0, seed: int | None = None):
-        if isinstance(n_features, bool) or not isinstance(n_features, numbers.Integral) or n_features < 1:
-            raise ValueError(f"Perceptron expects n_features to be a positive integer; got {n_features!r}.")
-        if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not np.isfinite(lr) or lr <= 0:
-            raise ValueError(f"Perceptron expects lr to be a positive number; got {lr!r}.")
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
-            raise TypeError(f"Perceptron expects seed to be an integer or None; got {seed!r}.")
-        self.n_features = int(n_features)
-        self.lr = float(lr)
+        self.n_features = check_int(n_features, "n_features", "Perceptron", minimum=1)
+        self.lr = check_real(lr, "lr", "Perceptron", minimum=0, open_minimum=True)
+        if seed is not None:
+            check_int(seed, "seed", "Perceptron", allowed="an integer or None")
         if seed is None:
             self.w = np.zeros(self.n_features)
             self.b = 0.0
@@ -107,7 +102,7 @@ class Perceptron:
         x: (n_features,) one example; y: its label, 0 or 1.
         Returns 1 if the perceptron got x wrong (and the weights moved), else 0.
         """
-        x = np.asarray(x, dtype=np.float64)
+        x = check_array(x, "x", "Perceptron.update")
         if x.shape != (self.n_features,):
             raise ValueError(
                 f"Perceptron.update expects one example x of shape ({self.n_features},); got shape {x.shape}."
@@ -139,12 +134,12 @@ class Perceptron:
         if X.shape[0] == 0:
             raise ValueError(f"Perceptron.fit expects at least one example; got X of shape {X.shape}.")
         y = self._check_y(y, n=X.shape[0])
-        if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs <= 0:
-            raise ValueError(f"Perceptron.fit expects epochs to be a positive integer; got {epochs!r}.")
+        epochs = check_int(epochs, "epochs", "Perceptron.fit", minimum=1)
+        shuffle = check_flag(shuffle, "shuffle", "Perceptron.fit")
         rng = config.rng(seed)
         mistakes_per_epoch = []
         self.converged = False
-        for _ in range(int(epochs)):
+        for _ in range(epochs):
             order = rng.permutation(len(y)) if shuffle else range(len(y))
             mistakes = sum(self._update(X[i], int(y[i])) for i in order)
             mistakes_per_epoch.append(mistakes)
@@ -157,7 +152,7 @@ class Perceptron:
     # ----------------------------------------------------------------- validation
     def _check_X(self, X, allow_single: bool):
         """Return X as a float64 (n, n_features) array and whether it was a single example."""
-        X = np.asarray(X, dtype=np.float64)
+        X = check_array(X, "X", "Perceptron")
         d = self.n_features
         single = allow_single and X.shape == (d,)
         if single:
@@ -172,7 +167,7 @@ class Perceptron:
 
     @staticmethod
     def _check_y(y, n: int):
-        y = np.asarray(y)
+        y = check_array(y, "y", "Perceptron", dtype=None)
         if y.ndim != 1 or y.shape[0] != n:
             raise ValueError(f"Perceptron expects one label per row of X, y of shape ({n},); got shape {y.shape}.")
         values = np.unique(y)

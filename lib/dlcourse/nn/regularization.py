@@ -23,48 +23,22 @@ follow ``torch.nn.functional.batch_norm``.
 """
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
+
+from .._validation import check_array, check_flag, check_instance, check_real
 
 __all__ = ["dropout", "dropconnect", "batch_norm_forward", "batch_norm_backward"]
 
 
 # ---------------------------------------------------------------------------- validation
-def _as_array(x, function: str, argument: str) -> np.ndarray:
-    """x as a float64 array, or a TypeError naming the function and the argument."""
-    try:
-        array = np.asarray(x)
-    except Exception:  # a ragged list, a tensor that requires grad
-        array = None
-    if array is None or array.dtype.kind not in "biuf":
-        raise TypeError(f"{function} expects {argument} to be an array of real numbers; got {type(x).__name__}.")
-    return array.astype(np.float64)
-
-
 def _check_probability(p, function: str) -> float:
-    if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0 <= p < 1:
-        raise ValueError(f"{function} expects a drop probability p with 0 <= p < 1; got {p!r}.")
-    return float(p)
+    return check_real(p, "p", function, minimum=0, maximum=1, open_maximum=True,
+                      allowed="a drop probability with 0 <= p < 1")
 
 
 def _check_rng(rng, function: str) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"{function} expects rng to be a NumPy Generator such as np.random.default_rng(0); "
-                        f"got {type(rng).__name__}.")
-    return rng
-
-
-def _check_flag(value, function: str, name: str) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{function} expects {name} to be True or False; got {value!r}.")
-    return bool(value)
-
-
-def _check_number(value, function: str, name: str, allowed: str, is_allowed) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not is_allowed(value):
-        raise ValueError(f"{function} expects {name} to be {allowed}; got {value!r}.")
-    return float(value)
+    return check_instance(rng, "rng", function, np.random.Generator,
+                          "a NumPy Generator such as np.random.default_rng(0)")
 
 
 # ---------------------------------------------------------------------------- dropout
@@ -75,10 +49,10 @@ def dropout(x, p, rng, training=True):
     rng: ``np.random.Generator`` that draws the mask; training: False returns x unchanged.
     Returns an array of x's shape whose expected value equals x.
     """
-    x = _as_array(x, "dropout", "x")
+    x = check_array(x, "x", "dropout")
     p = _check_probability(p, "dropout")
     rng = _check_rng(rng, "dropout")
-    if not _check_flag(training, "dropout", "training") or p == 0:
+    if not check_flag(training, "training", "dropout") or p == 0:
         return x.copy()
     keep = rng.random(x.shape) >= p  # P(keep) = 1 - p
     # dividing by 1 - p now means nothing has to be rescaled at test time
@@ -97,8 +71,8 @@ def dropconnect(x, W, b, p, rng, training=True):
     this with a Gaussian moment-matching approximation; the mean is what practice uses).
     Returns (N, d_out) pre-activations.
     """
-    x = _as_array(x, "dropconnect", "x")
-    W = _as_array(W, "dropconnect", "W")
+    x = check_array(x, "x", "dropconnect")
+    W = check_array(W, "W", "dropconnect")
     if W.ndim != 2:
         raise ValueError(f"dropconnect expects W of shape (d_out, d_in); got shape {W.shape}.")
     if x.ndim != 2 or x.shape[1] != W.shape[1]:
@@ -106,13 +80,13 @@ def dropconnect(x, W, b, p, rng, training=True):
                          f"got shape {x.shape}.")
     if b is None:
         b = np.zeros(W.shape[0])
-    b = _as_array(b, "dropconnect", "b")
+    b = check_array(b, "b", "dropconnect")
     if b.shape != (W.shape[0],):
         raise ValueError(f"dropconnect expects b of shape ({W.shape[0]},) to match W of shape {W.shape}; "
                          f"got shape {b.shape}.")
     p = _check_probability(p, "dropconnect")
     rng = _check_rng(rng, "dropconnect")
-    if not _check_flag(training, "dropconnect", "training") or p == 0:
+    if not check_flag(training, "training", "dropconnect") or p == 0:
         return x @ W.T + b
     keep = rng.random((x.shape[0], *W.shape)) >= p  # (N, d_out, d_in): one mask per example
     W_dropped = np.where(keep, W / (1.0 - p), 0.0)   # (N, d_out, d_in)
@@ -132,7 +106,7 @@ def _per_channel(value, x: np.ndarray, function: str, name: str, default: float)
     channels = x.shape[1]
     if value is None:
         return np.full(channels, default)
-    array = _as_array(value, function, name)
+    array = check_array(value, name, function)
     if array.shape != (channels,):
         raise ValueError(f"{function} expects {name} of shape ({channels},), one value per channel of x "
                          f"(shape {x.shape}); got shape {array.shape}.")
@@ -147,12 +121,11 @@ def _broadcast(v: np.ndarray, ndim: int) -> np.ndarray:
 def _check_running(value, x: np.ndarray, name: str) -> np.ndarray | None:
     if value is None:
         return None
-    channels = x.shape[1]
-    if not isinstance(value, np.ndarray) or value.dtype.kind != "f" or value.shape != (channels,):
-        got = (f"an array of shape {value.shape} and dtype {value.dtype}" if isinstance(value, np.ndarray)
-               else type(value).__name__)
-        raise ValueError(f"batch_norm_forward expects {name} to be a float NumPy array of shape ({channels},), "
-                         f"which it updates in place; got {got}.")
+    allowed = f"a float NumPy array of shape ({x.shape[1]},), which it updates in place"
+    check_instance(value, name, "batch_norm_forward", np.ndarray, allowed)
+    if value.dtype.kind != "f" or value.shape != (x.shape[1],):
+        raise ValueError(f"batch_norm_forward expects {name} to be {allowed}; got an array of shape {value.shape} "
+                         f"and dtype {value.dtype}.")
     return value
 
 
@@ -169,15 +142,15 @@ def batch_norm_forward(x, gamma=None, beta=None, running_mean=None, running_var=
     training=False normalises with running_mean and running_var instead.
     Returns y of x's shape (float64).
     """
-    x = _as_array(x, "batch_norm_forward", "x")
+    x = check_array(x, "x", "batch_norm_forward")
     axes = _channel_axes(x, "batch_norm_forward")
     gamma = _per_channel(gamma, x, "batch_norm_forward", "gamma", 1.0)
     beta = _per_channel(beta, x, "batch_norm_forward", "beta", 0.0)
     running_mean = _check_running(running_mean, x, "running_mean")
     running_var = _check_running(running_var, x, "running_var")
-    training = _check_flag(training, "batch_norm_forward", "training")
-    momentum = _check_number(momentum, "batch_norm_forward", "momentum", "a number in [0, 1]", lambda v: 0 <= v <= 1)
-    eps = _check_number(eps, "batch_norm_forward", "eps", "a positive number", lambda v: v > 0)
+    training = check_flag(training, "training", "batch_norm_forward")
+    momentum = check_real(momentum, "momentum", "batch_norm_forward", minimum=0, maximum=1)
+    eps = check_real(eps, "eps", "batch_norm_forward", minimum=0, open_minimum=True)
     m = x.size // x.shape[1]  # values per channel
     if training:
         if m < 2:
@@ -209,13 +182,13 @@ def batch_norm_backward(grad_y, x, gamma=None, eps=1e-5):
     var depend on every example, grad_x mixes the whole batch:
     grad_x = gamma / sqrt(var + eps) * (grad_y - mean(grad_y) - x_hat * mean(grad_y * x_hat)).
     """
-    x = _as_array(x, "batch_norm_backward", "x")
-    grad_y = _as_array(grad_y, "batch_norm_backward", "grad_y")
+    x = check_array(x, "x", "batch_norm_backward")
+    grad_y = check_array(grad_y, "grad_y", "batch_norm_backward")
     if grad_y.shape != x.shape:
         raise ValueError(f"batch_norm_backward expects grad_y of x's shape {x.shape}; got shape {grad_y.shape}.")
     axes = _channel_axes(x, "batch_norm_backward")
     gamma = _per_channel(gamma, x, "batch_norm_backward", "gamma", 1.0)
-    eps = _check_number(eps, "batch_norm_backward", "eps", "a positive number", lambda v: v > 0)
+    eps = check_real(eps, "eps", "batch_norm_backward", minimum=0, open_minimum=True)
     mu = x.mean(axis=axes, keepdims=True)                    # BN1
     var = ((x - mu) ** 2).mean(axis=axes, keepdims=True)     # BN2
     inv_std = 1.0 / np.sqrt(var + eps)

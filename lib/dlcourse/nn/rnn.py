@@ -24,11 +24,11 @@ for exploding gradients.
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
 from .. import config
+from .._validation import check_array, check_choice, check_flag, check_instance, check_int, check_real
 from .activations import sigmoid
 
 __all__ = ["RNNCell", "LSTMCell", "GRUCell", "clip_grad_norm"]
@@ -46,11 +46,8 @@ class _RecurrentCell:
     gates = 1
 
     def __init__(self, input_size, hidden_size, seed=0):
-        name = type(self).__name__
-        for argument, value in (("input_size", input_size), ("hidden_size", hidden_size)):
-            if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{name} expects {argument} to be a positive integer; got {value!r}.")
-        self.input_size, self.hidden_size = int(input_size), int(hidden_size)
+        self.input_size = check_int(input_size, "input_size", type(self).__name__, minimum=1)
+        self.hidden_size = check_int(hidden_size, "hidden_size", type(self).__name__, minimum=1)
         # torch's init: every weight and bias from U(-k, k) with k = 1/sqrt(hidden_size),
         # drawn here in the order of named_parameters()
         rng = config.rng(seed)
@@ -73,11 +70,7 @@ class _RecurrentCell:
     def _array(self, a, method: str, name: str, shape_text: str, ndim: int, size: int) -> np.ndarray:
         """a as a float64 copy with ndim axes, the last of length size, or a clear error."""
         where = f"{type(self).__name__}.{method}"
-        try:
-            array = np.array(a, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise TypeError(f"{where} expects {name} to be an array of real numbers; got {type(a).__name__}.") \
-                from None
+        array = check_array(a, name, where).copy()  # the cache must not change when the caller's array does
         if array.ndim != ndim or array.shape[-1] != size or 0 in array.shape:
             raise ValueError(f"{where} expects {name} of shape {shape_text}; got shape {array.shape}.")
         return array
@@ -139,13 +132,9 @@ class RNNCell(_RecurrentCell):
     """
 
     def __init__(self, input_size, hidden_size, nonlinearity="tanh", seed=0, identity_init=False):
-        if nonlinearity not in ("tanh", "relu"):
-            raise ValueError(f"RNNCell expects nonlinearity 'tanh' or 'relu'; got {nonlinearity!r}.")
-        if not isinstance(identity_init, (bool, np.bool_)):
-            raise TypeError(f"RNNCell expects identity_init to be True or False; got {identity_init!r}.")
+        self.nonlinearity = check_choice(nonlinearity, "nonlinearity", "RNNCell", ("tanh", "relu"))
+        self.identity_init = check_flag(identity_init, "identity_init", "RNNCell")
         super().__init__(input_size, hidden_size, seed)
-        self.nonlinearity = nonlinearity
-        self.identity_init = bool(identity_init)
         if self.identity_init:
             self.weight_hh = np.eye(self.hidden_size)
             self.bias_ih = np.zeros(self.hidden_size)
@@ -236,9 +225,10 @@ class LSTMCell(_RecurrentCell):
     def _pair_state(self, state, batch: int, method: str):
         if state is None:
             return self._state(None, batch, method, "h"), self._state(None, batch, method, "c")
-        if not isinstance(state, (tuple, list)) or len(state) != 2:
-            raise ValueError(f"LSTMCell.{method} expects the state as a pair (h, c) of arrays of shape "
-                             f"(N, hidden_size) = ({batch}, {self.hidden_size}), or None; got {type(state).__name__}.")
+        allowed = f"a pair (h, c) of arrays of shape (N, hidden_size) = ({batch}, {self.hidden_size}), or None"
+        check_instance(state, "state", f"LSTMCell.{method}", (tuple, list), allowed)
+        if len(state) != 2:
+            raise ValueError(f"LSTMCell.{method} expects state to be {allowed}; got {len(state)} arrays.")
         return self._state(state[0], batch, method, "h"), self._state(state[1], batch, method, "c")
 
     def forward(self, x, state=None):
@@ -400,8 +390,7 @@ def clip_grad_norm(grads, max_norm) -> float:
             what = f"{g.dtype} array" if isinstance(g, np.ndarray) else type(g).__name__
             raise TypeError(f"clip_grad_norm expects grads[{index}] to be a float NumPy array it can rescale in "
                             f"place; got {what}.")
-    if isinstance(max_norm, bool) or not isinstance(max_norm, numbers.Real) or not max_norm >= 0:
-        raise ValueError(f"clip_grad_norm expects max_norm to be a non-negative number; got {max_norm!r}.")
+    max_norm = check_real(max_norm, "max_norm", "clip_grad_norm", minimum=0)
     # the norm of the per-array norms is the norm of all entries together, as torch computes it
     total_norm = float(np.linalg.norm([np.linalg.norm(g) for g in arrays])) if arrays else 0.0
     clip_coef = max_norm / (total_norm + 1e-6)

@@ -13,11 +13,11 @@ stochastic gradient descent, N steps per epoch; anything between is mini-batch S
 """
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from .. import config
+from .._loop import TrainingLog
+from .._validation import check_array, check_instance, check_int
 from ..config import progress as _progress
 
 __all__ = ["train"]
@@ -46,53 +46,30 @@ def train(model, optimizer, X, y, epochs, batch_size=None, X_val=None, y_val=Non
     after the epoch's last step: "loss", "accuracy" (when ``predict`` returns class labels
     comparable with y), and "val_loss", "val_accuracy" when validation data are given.
     """
-    _check_interface(model, optimizer)
-    X, y = _check_data(X, y, "X", "y")
-    validate = X_val is not None or y_val is not None
-    if validate:
-        if X_val is None or y_val is None:
-            raise ValueError("train expects X_val and y_val together; got only "
-                             f"{'X_val' if X_val is not None else 'y_val'}.")
-        X_val, y_val = _check_data(X_val, y_val, "X_val", "y_val")
-    epochs = _check_int("epochs", epochs, "a positive integer")
-    N = len(X)
-    if batch_size is None:
-        batch_size = N
-    batch_size = min(_check_int("batch_size", batch_size, "None (full batch) or a positive integer"), N)
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"train expects seed to be an integer; got {seed!r}.")
-    if live is not None and not isinstance(live, bool):
-        raise TypeError(f"train expects live to be True, False or None (automatic); got {live!r}.")
-
+    X, y, X_val, y_val, epochs, batch_size = _check_arguments(model, optimizer, X, y, epochs, batch_size,
+                                                              X_val, y_val, seed, live)
+    N, validate = len(X), X_val is not None
     with_accuracy = _accuracy(model, X, y) is not None
     names = ["loss"] + (["accuracy"] if with_accuracy else [])
-    history = {name: [] for name in names}
-    if validate:
-        history.update({f"val_{name}": [] for name in names})
-    curves = _make_curves(names, validate, live)
-
+    panels = {name: [name, f"val_{name}"] if validate else [name] for name in names}
     rng = config.rng(seed)
     bar = _progress(range(1, epochs + 1), desc="epochs", disable=None if progress else True)
-    for epoch in bar:
-        order = rng.permutation(N) if batch_size < N else np.arange(N)
-        for start in range(0, N, batch_size):
-            batch = order[start:start + batch_size]
-            model.loss(X[batch], y[batch])
-            model.backward(y[batch])
-            optimizer.step(model.params, model.grads)
+    with TrainingLog(names + [f"val_{name}" for name in names if validate], panels, live=live) as log:
+        for epoch in bar:
+            order = rng.permutation(N) if batch_size < N else np.arange(N)
+            for start in range(0, N, batch_size):
+                batch = order[start:start + batch_size]
+                model.loss(X[batch], y[batch])
+                model.backward(y[batch])
+                optimizer.step(model.params, model.grads)
 
-        values = _evaluate(model, X, y, with_accuracy, prefix="")
-        if validate:
-            values.update(_evaluate(model, X_val, y_val, with_accuracy, prefix="val_"))
-        for name, value in values.items():
-            history[name].append(value)
-        if curves is not None:
-            curves.update(epoch, values)
-        if hasattr(bar, "set_postfix"):
-            bar.set_postfix({name: f"{value:.4f}" for name, value in values.items()}, refresh=False)
-    if curves is not None:
-        curves.finish()
-    return history
+            values = _evaluate(model, X, y, with_accuracy, prefix="")
+            if validate:
+                values.update(_evaluate(model, X_val, y_val, with_accuracy, prefix="val_"))
+            log.record(epoch, **values)
+            if hasattr(bar, "set_postfix"):
+                bar.set_postfix({name: f"{value:.4f}" for name, value in values.items()}, refresh=False)
+    return log.history
 
 
 def _evaluate(model, X, y, with_accuracy: bool, prefix: str) -> dict:
@@ -119,22 +96,9 @@ def _accuracy(model, X, y):
     return float(np.mean(predictions == y))
 
 
-def _make_curves(names, validate: bool, live):
-    if live is False:
-        return None
-    from ..plotting import TrainingCurves  # matplotlib only when curves are drawn
-    import matplotlib.pyplot as plt
-
-    panels = {name: [name, f"val_{name}"] if validate else [name] for name in names}
-    curves = TrainingCurves(panels, live=live)
-    if not curves.live:  # automatic mode outside Jupyter: no figure left behind
-        plt.close(curves.figure)
-        return None
-    return curves
-
-
 # --------------------------------------------------------------------- validation
-def _check_interface(model, optimizer):
+def _check_arguments(model, optimizer, X, y, epochs, batch_size, X_val, y_val, seed, live):
+    """train's arguments checked: (X, y, X_val, y_val, epochs, batch_size), batch_size at most N."""
     missing = [name for name in ("loss", "backward", "predict", "params", "grads") if not hasattr(model, name)]
     if missing:
         raise TypeError(f"train expects a model with loss(X, y), backward(y), predict(X), params and grads, "
@@ -142,19 +106,25 @@ def _check_interface(model, optimizer):
     if not callable(getattr(optimizer, "step", None)):
         raise TypeError(f"train expects an optimizer with step(params, grads), like dlcourse.nn.SGD; "
                         f"got {type(optimizer).__name__}.")
+    X, y = _check_data(X, y, "X", "y")
+    if (X_val is None) != (y_val is None):
+        raise ValueError("train expects X_val and y_val together; got only "
+                         f"{'X_val' if X_val is not None else 'y_val'}.")
+    if X_val is not None:
+        X_val, y_val = _check_data(X_val, y_val, "X_val", "y_val")
+    epochs = check_int(epochs, "epochs", "train", minimum=1)
+    batch_size = len(X) if batch_size is None else check_int(
+        batch_size, "batch_size", "train", minimum=1, allowed="None (full batch) or a positive integer")
+    check_int(seed, "seed", "train", minimum=0, allowed="a non-negative integer such as 0")
+    check_instance(live, "live", "train", (bool, type(None)), "True, False or None (automatic)")
+    return X, y, X_val, y_val, epochs, min(batch_size, len(X))
 
 
 def _check_data(X, y, x_name: str, y_name: str):
-    X, y = np.asarray(X), np.asarray(y)
+    X, y = check_array(X, x_name, "train", dtype=None), check_array(y, y_name, "train", dtype=None)
     if X.ndim != 2 or len(X) == 0:
         raise ValueError(f"train expects {x_name} of shape (N, n_features) with N >= 1; got shape {X.shape}.")
     if y.ndim == 0 or len(y) != len(X):
         raise ValueError(f"train expects one target per row of {x_name}: {y_name} with {len(X)} rows; "
                          f"got shape {y.shape}.")
     return X, y
-
-
-def _check_int(name: str, value, allowed: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"train expects {name} to be {allowed}; got {value!r}.")
-    return int(value)

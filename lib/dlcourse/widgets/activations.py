@@ -9,10 +9,10 @@ redraws. Everything is computed by ``dlcourse.nn.activations`` and ``dlcourse.nn
 from __future__ import annotations
 
 import io
-import numbers
 
 import numpy as np
 
+from .._validation import check_choice, check_real
 from ..nn import activations, losses
 
 __all__ = ["activation_explorer", "plot_activation", "plot_losses", "ACTIVATION_CHOICES", "LOSS_KINDS"]
@@ -28,18 +28,6 @@ LOSS_KINDS = ("margin", "regression")
 _FLAT = 0.01
 # floor of the log-scale panel, so a derivative of exactly 0 (ReLU) still draws
 _LOG_FLOOR = 1e-30
-
-
-def _check_number(function: str, name: str, value, low: float, high: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not low <= value <= high:
-        raise ValueError(f"{function} expects {name} to be a number in [{low:g}, {high:g}]; got {value!r}.")
-    return float(value)
-
-
-def _check_activation(function: str, name) -> str:
-    if name not in ACTIVATION_CHOICES:
-        raise ValueError(f"{function} expects activation to be one of {list(ACTIVATION_CHOICES)}; got {name!r}.")
-    return name
 
 
 def _activation_curves(name: str, z: np.ndarray, negative_slope: float):
@@ -63,9 +51,9 @@ def plot_activation(activation: str, ax=None, z_range: float = 5.0, negative_slo
     activation: a name from ``ACTIVATION_CHOICES``; negative_slope: used by leaky_relu only.
     Grey bands mark where |g'(z)| < 0.01: the unit passes (almost) no gradient back there.
     """
-    _check_activation("plot_activation", activation)
-    z_range = _check_number("plot_activation", "z_range", z_range, 0.1, 1000.0)
-    negative_slope = _check_number("plot_activation", "negative_slope", negative_slope, 0.0, 1.0)
+    check_choice(activation, "activation", "plot_activation", ACTIVATION_CHOICES)
+    z_range = check_real(z_range, "z_range", "plot_activation", minimum=0.1, maximum=1000.0)
+    negative_slope = check_real(negative_slope, "negative_slope", "plot_activation", minimum=0.0, maximum=1.0)
     ax = _new_axes(ax, (4.5, 3.2))
     z = np.linspace(-z_range, z_range, 801)
     a, slope = _activation_curves(activation, z, negative_slope)
@@ -126,10 +114,9 @@ def plot_losses(kind: str = "margin", axes=None, x_range: float = 3.0, target: f
     p - t, for a fixed positive ``target`` t (MSLE and MAPE depend on t, not on p - t alone).
     axes: two Axes to draw into, or None for a new figure.
     """
-    if kind not in LOSS_KINDS:
-        raise ValueError(f"plot_losses expects kind to be one of {list(LOSS_KINDS)}; got {kind!r}.")
-    x_range = _check_number("plot_losses", "x_range", x_range, 0.1, 100.0)
-    target = _check_number("plot_losses", "target", target, 0.01, 100.0)
+    check_choice(kind, "kind", "plot_losses", LOSS_KINDS)
+    x_range = check_real(x_range, "x_range", "plot_losses", minimum=0.1, maximum=100.0)
+    target = check_real(target, "target", "plot_losses", minimum=0.01, maximum=100.0)
     if axes is None:
         import matplotlib.pyplot as plt
 
@@ -183,9 +170,9 @@ def activation_explorer(activation: str = "sigmoid", negative_slope: float = 0.0
     import ipywidgets as widgets
     from matplotlib.figure import Figure
 
-    _check_activation("activation_explorer", activation)
-    negative_slope = _check_number("activation_explorer", "negative_slope", negative_slope, 0.0, 0.5)
-    z_range = _check_number("activation_explorer", "z_range", z_range, 1.0, 20.0)
+    check_choice(activation, "activation", "activation_explorer", ACTIVATION_CHOICES)
+    negative_slope = check_real(negative_slope, "negative_slope", "activation_explorer", minimum=0.0, maximum=0.5)
+    z_range = check_real(z_range, "z_range", "activation_explorer", minimum=1.0, maximum=20.0)
 
     slider = dict(continuous_update=False, style={"description_width": "initial"})
     choice = widgets.Dropdown(options=list(ACTIVATION_CHOICES), value=activation, description="activation")

@@ -17,6 +17,7 @@ import io
 
 import numpy as np
 
+from .._validation import check_array, check_choice
 from ..nn.conv import conv2d
 
 __all__ = ["kernel_explorer", "apply_kernel", "plot_kernel_effect", "KERNEL_PRESETS"]
@@ -45,8 +46,8 @@ def apply_kernel(image, kernel):
     Returns an array of the image's shape, float64 (values are not clipped: an edge
     detector gives negative numbers).
     """
-    image = _real_array(image, "image")
-    kernel = _real_array(kernel, "kernel")
+    image = check_array(image, "image", "apply_kernel", dtype=None)
+    kernel = check_array(kernel, "kernel", "apply_kernel", dtype=None)
     if image.ndim not in (2, 3) or min(image.shape) == 0:
         raise ValueError(f"apply_kernel expects image of shape (H, W) or (H, W, C); got shape {image.shape}.")
     if kernel.ndim != 2 or kernel.shape[0] % 2 == 0 or kernel.shape[1] % 2 == 0:
@@ -137,8 +138,7 @@ def kernel_explorer(image=None, preset="sharpen"):
     from matplotlib.figure import Figure
 
     picture_in = _explorer_image(image)
-    if preset not in KERNEL_PRESETS:
-        raise ValueError(f"kernel_explorer expects preset to be one of {list(KERNEL_PRESETS)}; got {preset!r}.")
+    check_choice(preset, "preset", "kernel_explorer", KERNEL_PRESETS)
 
     menu = widgets.Dropdown(options=[*KERNEL_PRESETS, _CUSTOM], value=preset, description="preset")
     entries = [widgets.FloatText(value=float(w), step=0.1, layout=widgets.Layout(width="70px"))
@@ -193,17 +193,7 @@ def _explorer_image(image):
         from .. import datasets
 
         return datasets.image("camera" if image is None else image, size=256)
-    array = _real_array(image, "image", function="kernel_explorer")
+    array = check_array(image, "image", "kernel_explorer", dtype=None)
     if array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[2] != 3):
         raise ValueError(f"kernel_explorer expects image of shape (H, W) or (H, W, 3); got shape {array.shape}.")
-    return array
-
-
-def _real_array(value, name, function="apply_kernel"):
-    try:
-        array = np.asarray(value)
-    except Exception:  # ragged lists, tensors that require grad
-        array = None
-    if array is None or array.dtype.kind not in "biuf":
-        raise TypeError(f"{function} expects {name} to be an array of real numbers; got {type(value).__name__}.")
     return array

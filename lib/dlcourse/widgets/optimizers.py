@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from .._validation import check_array, check_choice, check_instance, check_int, check_real, shown
 from ..nn.optim import SGD, Adadelta, Adagrad, Adam, RMSprop, Surface, narrow_valley, rosenbrock, saddle, trajectory
 
 __all__ = ["optimizer_explorer", "plot_trajectories", "OPTIMIZER_CHOICES", "SURFACE_CHOICES"]
@@ -38,14 +39,11 @@ def plot_trajectories(surface: Surface, paths, ax=None, title=None):
     rows of NaN (a diverged run) end the line, and the label says at which step.
     The start is a black dot, the minimum a star. Returns the Axes.
     """
-    if not isinstance(surface, Surface):
-        raise TypeError(f"plot_trajectories expects a Surface such as narrow_valley; got {type(surface).__name__}.")
-    if not isinstance(paths, Mapping):
-        raise TypeError("plot_trajectories expects paths as a mapping label -> (steps + 1, 2) array; "
-                        f"got {type(paths).__name__}.")
+    check_instance(surface, "surface", "plot_trajectories", Surface, "a Surface such as narrow_valley")
+    check_instance(paths, "paths", "plot_trajectories", Mapping, "a mapping label -> (steps + 1, 2) array")
     checked = {}
     for label, path in paths.items():
-        path = np.asarray(path, dtype=np.float64)
+        path = check_array(path, f"path {label!r}", "plot_trajectories")
         if path.ndim != 2 or path.shape[1] != 2:
             raise ValueError(f"plot_trajectories expects each path of shape (steps + 1, 2); "
                              f"path {label!r} has shape {path.shape}.")
@@ -105,16 +103,13 @@ def optimizer_explorer(surface: str = "narrow valley", optimizers=("SGD", "momen
     import ipywidgets as widgets
     from matplotlib.figure import Figure
 
-    if surface not in SURFACE_CHOICES:
-        raise ValueError(f"optimizer_explorer expects surface to be one of {list(SURFACE_CHOICES)}; got {surface!r}.")
-    unknown = [name for name in optimizers if name not in OPTIMIZER_CHOICES]
-    if isinstance(optimizers, str) or unknown:
-        raise ValueError(f"optimizer_explorer expects optimizers to be a tuple of names from "
-                         f"{list(OPTIMIZER_CHOICES)}; got {optimizers!r}.")
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not 1e-4 <= lr <= 3.0:
-        raise ValueError(f"optimizer_explorer expects lr to be a number in [1e-4, 3]; got {lr!r}.")
-    if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= 1000:
-        raise ValueError(f"optimizer_explorer expects steps to be an integer in [1, 1000]; got {steps!r}.")
+    check_choice(surface, "surface", "optimizer_explorer", SURFACE_CHOICES)
+    names = f"a tuple of names from {', '.join(map(repr, OPTIMIZER_CHOICES))}"
+    check_instance(optimizers, "optimizers", "optimizer_explorer", (tuple, list), names)
+    if any(name not in OPTIMIZER_CHOICES for name in optimizers):
+        raise ValueError(f"optimizer_explorer expects optimizers to be {names}; got {shown(optimizers)}.")
+    lr = check_real(lr, "lr", "optimizer_explorer", minimum=1e-4, maximum=3.0, allowed="a number in [1e-4, 3]")
+    steps = check_int(steps, "steps", "optimizer_explorer", minimum=1, maximum=1000)
 
     surface_box = widgets.Dropdown(options=list(SURFACE_CHOICES), value=surface, description="surface")
     optimizer_box = widgets.SelectMultiple(options=list(OPTIMIZER_CHOICES), value=tuple(optimizers),

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import io
 import math
-import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .. import datasets
+from .._validation import check_choice, check_flag, check_instance, check_int, check_real
 from ..nn.mlp import MLP, count_parameters
 from ..nn.optim import Adam
 from ..nn.training import train
@@ -83,31 +83,18 @@ class PlaygroundRun:
 
 # ----------------------------------------------------------------------- validation
 def _check_settings(function: str, dataset, noise, hidden_width, depth, activation, lr, epochs, seed) -> float:
-    """Raise ValueError naming the first bad setting; return the noise to use."""
-    if dataset not in DATASETS:
-        raise ValueError(f"{function} expects dataset to be one of {list(DATASETS)}; got {dataset!r}.")
-    if noise is None:
-        noise = DEFAULT_NOISE[dataset]
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not 0 <= noise <= MAX_NOISE:
-        raise ValueError(f"{function} expects noise to be a number in [0, {MAX_NOISE:g}] (or None for the "
-                         f"data set's default); got {noise!r}.")
-    _check_int(function, "hidden_width", hidden_width, 1, MAX_WIDTH)
-    _check_int(function, "depth", depth, 0, MAX_DEPTH)
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"{function} expects activation to be one of {list(ACTIVATIONS)}; got {activation!r}.")
-    low, high = LR_RANGE
-    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not low <= lr <= high:
-        raise ValueError(f"{function} expects lr to be a number in [{low:g}, {high:g}]; got {lr!r}.")
-    _check_int(function, "epochs", epochs, 1, MAX_EPOCHS)
-    _check_int(function, "seed", seed, 0, None)
-    return float(noise)
-
-
-def _check_int(function: str, name: str, value, low: int, high: int | None) -> None:
-    ok = isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= low
-    if not ok or (high is not None and value > high):
-        allowed = f"an integer in [{low}, {high}]" if high is not None else f"an integer >= {low}"
-        raise ValueError(f"{function} expects {name} to be {allowed}; got {value!r}.")
+    """Raise naming the first bad setting (TypeError for a wrong type, else ValueError); return the noise to use."""
+    check_choice(dataset, "dataset", function, DATASETS)
+    noise = check_real(DEFAULT_NOISE[dataset] if noise is None else noise, "noise", function, minimum=0,
+                       maximum=MAX_NOISE,
+                       allowed=f"a number in [0, {MAX_NOISE:g}] (or None for the data set's default)")
+    check_int(hidden_width, "hidden_width", function, minimum=1, maximum=MAX_WIDTH)
+    check_int(depth, "depth", function, minimum=0, maximum=MAX_DEPTH)
+    check_choice(activation, "activation", function, ACTIVATIONS)
+    check_real(lr, "lr", function, minimum=LR_RANGE[0], maximum=LR_RANGE[1])
+    check_int(epochs, "epochs", function, minimum=1, maximum=MAX_EPOCHS)
+    check_int(seed, "seed", function, minimum=0)
+    return noise
 
 
 # ----------------------------------------------------------------------- data and training
@@ -166,8 +153,7 @@ def plot_playground(run: PlaygroundRun, axes=None, resolution: int = 100):
     """
     from ..plotting import decision_boundary, plot_history
 
-    if not isinstance(run, PlaygroundRun):
-        raise TypeError(f"plot_playground expects a PlaygroundRun from train_playground; got {type(run).__name__}.")
+    check_instance(run, "run", "plot_playground", PlaygroundRun, "a PlaygroundRun from train_playground")
     if axes is None:
         import matplotlib.pyplot as plt
 
@@ -205,8 +191,7 @@ def playground(dataset: str = "xor", noise=None, hidden_width: int = 8, depth: i
     from matplotlib.figure import Figure
 
     noise = _check_settings("playground", dataset, noise, hidden_width, depth, activation, lr, epochs, seed)
-    if not isinstance(train_now, bool):
-        raise ValueError(f"playground expects train_now to be True or False; got {train_now!r}.")
+    check_flag(train_now, "train_now", "playground")
 
     style = {"description_width": "90px"}
     controls = {
