@@ -1,5 +1,5 @@
-"""dlcourse.models.autoencoders: autoencoders (plain, denoising, sparse), the VAE and its loss, the RBM with
-CD-k, the channel autoencoder over an AWGN channel."""
+"""Lecture 10's models: dlcourse.models.autoencoder (plain, denoising, sparse), .vae (the VAE and its loss),
+.rbm (the RBM with CD-k) and .channel_autoencoder (over an AWGN channel)."""
 import itertools
 import math
 
@@ -9,19 +9,10 @@ import torch
 import torch.nn.functional as F
 
 import dlcourse
-from dlcourse.models.autoencoders import (
-    RBM,
-    VAE,
-    Autoencoder,
-    ChannelAutoencoder,
-    corrupt,
-    gaussian_kl,
-    kl_sparsity_penalty,
-    train_autoencoder,
-    train_channel_autoencoder,
-    train_vae,
-    vae_loss,
-)
+from dlcourse.models.autoencoder import Autoencoder, corrupt, kl_sparsity_penalty, train_autoencoder
+from dlcourse.models.channel_autoencoder import ChannelAutoencoder, train_channel_autoencoder
+from dlcourse.models.rbm import RBM
+from dlcourse.models.vae import VAE, gaussian_kl, train_vae, vae_loss
 
 
 def _low_rank_data(n=256, dim=20, rank=3, seed=0):
@@ -45,7 +36,7 @@ def test_autoencoder_encodes_to_the_code_size_and_reconstructs_in_the_unit_inter
     assert widths == [64, 32, 16, 32, 64, 784]  # the decoder mirrors the encoder
 
 
-def test_autoencoder_without_hidden_layers_is_the_one_layer_autoencoder_of_the_deck():
+def test_autoencoder_without_hidden_layers_is_the_one_layer_autoencoder_of_the_lecture():
     model = Autoencoder(10, 4, code_activation="sigmoid")
     assert [type(m).__name__ for m in model.encoder] == ["Linear", "Sigmoid"]
     assert [type(m).__name__ for m in model.decoder] == ["Linear", "Sigmoid"]
@@ -60,7 +51,7 @@ def test_autoencoder_rejects_images_and_says_to_flatten_them():
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    (dict(input_dim=0, code_dim=4), "input_dim to be an integer >= 1; got 0"),
+    (dict(input_dim=0, code_dim=4), "input_dim to be a positive integer; got 0"),
     (dict(input_dim=10, code_dim=4, activation="softmax"), "activations to be one of 'relu', 'sigmoid', 'tanh'"),
     (dict(input_dim=10, code_dim=4, hidden="wide"), r"hidden to be a tuple of layer widths such as \(256,\)"),
 ])
@@ -117,8 +108,8 @@ def test_sparse_training_needs_a_sigmoid_code():
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    (dict(epochs=0), "epochs to be an integer >= 1; got 0"),
-    (dict(epochs=1, corruption="salt"), "corruption to be None, 'mask' or 'gaussian'; got 'salt'"),
+    (dict(epochs=0), "epochs to be a positive integer; got 0"),
+    (dict(epochs=1, corruption="salt"), "corruption to be one of None, 'mask', 'gaussian'; got 'salt'"),
 ])
 def test_train_autoencoder_rejects_bad_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -147,8 +138,8 @@ def test_gaussian_noise_is_clipped_to_the_pixel_range():
 
 @pytest.mark.parametrize("kind, level, message", [
     ("mask", 1.5, "level to be a probability in \\[0, 1\\]; got 1.5"),
-    ("mask", -0.1, "level to be a number >= 0"),
-    ("blur", 0.1, "kind to be 'mask' or 'gaussian'; got 'blur'"),
+    ("mask", -0.1, "level to be a non-negative number"),
+    ("blur", 0.1, "kind to be one of 'mask', 'gaussian'; got 'blur'"),
 ])
 def test_corrupt_rejects_bad_arguments(kind, level, message):
     with pytest.raises(ValueError, match=message):
@@ -388,8 +379,8 @@ def test_cd_k_runs_k_gibbs_steps():
 
 
 @pytest.mark.parametrize("v, message", [
-    (np.zeros((2, 5)), r"expects v of shape \(N, 4\).*got shape \(2, 5\)"),
-    (np.zeros(4), r"expects v of shape \(N, 4\).*got shape \(4,\)"),
+    (np.zeros((2, 5)), r"expects v to be an array of shape \(N, 4\).*got shape \(2, 5\)"),
+    (np.zeros(4), r"expects v to be an array of shape \(N, 4\).*got shape \(4,\)"),
     (np.full((1, 4), 2.0), r"visible values in \[0, 1\].*got values from 2 to 2"),
 ])
 def test_rbm_rejects_bad_visible_data(v, message):
@@ -398,9 +389,8 @@ def test_rbm_rejects_bad_visible_data(v, message):
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    (dict(k=0), "k to be an integer >= 1; got 0"),
+    (dict(k=0), "k to be a positive integer; got 0"),
     (dict(lr=-0.1), "lr to be a positive learning rate; got -0.1"),
-    (dict(n_hidden=2.5), "n_hidden to be an integer >= 1; got 2.5"),
 ])
 def test_rbm_rejects_bad_arguments(kwargs, message):
     arguments = dict(n_visible=4, n_hidden=3) | kwargs
@@ -467,12 +457,57 @@ def test_channel_autoencoder_rejects_bad_arguments():
         ChannelAutoencoder().noise_std(float("inf"))
     with pytest.raises(ValueError, match=r"bits of shape \(N, 4\) holding 0s and 1s; got shape \(2, 3\)"):
         ChannelAutoencoder().bits_to_messages(torch.ones(2, 3))
-    with pytest.raises(TypeError, match="expects a ChannelAutoencoder; got Autoencoder"):
+    with pytest.raises(TypeError, match="expects model to be a ChannelAutoencoder; got Autoencoder"):
         train_channel_autoencoder(Autoencoder(4, 2), steps=1, progress=False)
 
 
 def test_the_routed_names_resolve_from_dlcourse_models():
     import dlcourse.models as models
 
-    for name in ("Autoencoder", "VAE", "vae_loss", "train_vae", "RBM", "kl_sparsity_penalty", "ChannelAutoencoder"):
-        assert getattr(models, name) is getattr(__import__("dlcourse.models.autoencoders", fromlist=[name]), name)
+    homes = {"Autoencoder": "autoencoder", "kl_sparsity_penalty": "autoencoder", "VAE": "vae", "vae_loss": "vae",
+             "train_vae": "vae", "RBM": "rbm", "ChannelAutoencoder": "channel_autoencoder"}
+    for name, module in homes.items():
+        assert getattr(models, name) is getattr(__import__(f"dlcourse.models.{module}", fromlist=[name]), name)
+
+
+# ------------------------------------------------------------------- the exception rule
+@pytest.mark.parametrize("call, message", [
+    (lambda: Autoencoder(20, "4"), "code_dim to be a positive integer; got '4'"),
+    (lambda: Autoencoder(20, 4, hidden="wide"), "hidden to be a tuple of layer widths"),
+    (lambda: corrupt(torch.zeros(2, 2), level="half"), "level to be a non-negative number"),
+    (lambda: train_autoencoder(Autoencoder(20, 4), _low_rank_data(), epochs=1.0, progress=False),
+     "epochs to be a positive integer; got 1.0"),
+    (lambda: train_autoencoder("model", _low_rank_data(), epochs=1, progress=False), "model to be an Autoencoder"),
+    (lambda: kl_sparsity_penalty(torch.full((3,), 0.1), rho="0.05"), "rho to be a target activation"),
+    (lambda: VAE(latent_dim=2.0), "latent_dim to be a positive integer; got 2.0"),
+    (lambda: vae_loss(torch.zeros(2, 3), torch.zeros(2, 3), torch.zeros(2, 1), torch.zeros(2, 1), beta=None),
+     "beta to be a non-negative number"),
+    (lambda: train_vae(VAE(4, 2, hidden=()), "pixels", epochs=1, progress=False),
+     "X to be a NumPy array or tensor of numbers; got str"),
+    (lambda: RBM(4, 2.5), "n_hidden to be a positive integer; got 2.5"),
+    (lambda: RBM(4, 3, lr="fast"), "lr to be a positive learning rate"),
+    (lambda: ChannelAutoencoder(k=4.0), "k to be a positive integer; got 4.0"),
+    (lambda: train_channel_autoencoder(Autoencoder(4, 2), steps=1, progress=False), "model to be a ChannelAutoencoder"),
+])
+def test_arguments_of_the_wrong_type_raise_type_error(call, message):
+    with pytest.raises(TypeError, match=message):
+        call()
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: Autoencoder(20, 0), "code_dim to be a positive integer; got 0"),
+    (lambda: Autoencoder(20, 4, hidden=(8, 0)), "each entry of hidden to be a positive integer; got 0"),
+    (lambda: Autoencoder(20, 4, activation="gelu"), "activations to be one of 'relu', 'sigmoid', 'tanh', None"),
+    (lambda: train_autoencoder(Autoencoder(20, 4), _low_rank_data(), epochs=1, batch_size=0, progress=False),
+     "batch_size to be a positive integer; got 0"),
+    (lambda: kl_sparsity_penalty(torch.full((3,), 0.1), rho=1.0), "rho to be a target activation strictly between"),
+    (lambda: VAE(latent_dim=0), "latent_dim to be a positive integer; got 0"),
+    (lambda: train_vae(VAE(4, 2, hidden=()), np.full((8, 4), 0.5), epochs=1, seed=-1, progress=False),
+     "seed to be a non-negative integer; got -1"),
+    (lambda: RBM(4, 3, lr=0.0), "lr to be a positive learning rate; got 0.0"),
+    (lambda: ChannelAutoencoder(k=0), "k to be a positive integer; got 0"),
+    (lambda: ChannelAutoencoder().noise_std(float("nan")), "ebno_db to be a finite number of dB"),
+])
+def test_arguments_of_the_right_type_but_a_wrong_value_raise_value_error(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

@@ -1,6 +1,7 @@
 """dlcourse.models.charlm: the character vocabulary, the recurrent language model, its sampler and
 its training loop."""
 import math
+import re
 
 import numpy as np
 import pytest
@@ -8,18 +9,17 @@ import torch
 import torch.nn.functional as F
 
 from dlcourse import datasets
+from dlcourse.config import one_thread
 from dlcourse.models.charlm import CharLM, CharVocabulary, sample_text, train_charlm
 
 TEXT = "the cat sat on the mat. the dog sat on the log.\n"
 
 
 @pytest.fixture(autouse=True)
-def one_thread():
+def _one_thread():
     # these models are tiny: one thread is faster (no hand-offs between cores) and sums in a fixed order
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+    with one_thread():
+        yield
 
 
 def small_model(vocab, cell="lstm", embedding_dim=None, seed=0):
@@ -59,8 +59,8 @@ def test_encode_names_the_unknown_characters():
 
 
 @pytest.mark.parametrize("bad, error, message", [
-    ("", ValueError, "non-empty string"),
-    (["a", "b"], ValueError, "non-empty string"),
+    ("", ValueError, "CharVocabulary expects text to be a non-empty string .*; got an empty string."),
+    (["a", "b"], TypeError, "CharVocabulary expects text to be a non-empty string .*; got list."),
 ])
 def test_vocabulary_needs_a_non_empty_string(bad, error, message):
     with pytest.raises(error, match=message):
@@ -69,7 +69,7 @@ def test_vocabulary_needs_a_non_empty_string(bad, error, message):
 
 def test_encode_rejects_non_strings_and_decode_rejects_bad_ids():
     vocab = CharVocabulary("abc")
-    with pytest.raises(TypeError, match="encode expects a string; got list"):
+    with pytest.raises(TypeError, match="encode expects text to be a string; got list"):
         vocab.encode(["a"])
     with pytest.raises(ValueError, match=r"ids in 0\.\.2; got 3"):
         vocab.decode([0, 3])
@@ -77,7 +77,7 @@ def test_encode_rejects_non_strings_and_decode_rejects_bad_ids():
         vocab.decode(torch.tensor([-1]))
     with pytest.raises(ValueError, match=r"1-D sequence of integer ids; got shape \(1, 2\)"):
         vocab.decode(torch.tensor([[0, 1]]))
-    with pytest.raises(ValueError, match="1-D sequence of integer ids; got float64"):
+    with pytest.raises(TypeError, match="1-D sequence of integer ids; got float64"):
         vocab.decode(np.array([0.0, 1.0]))
 
 
@@ -145,13 +145,16 @@ def test_gru_state_must_be_one_tensor_of_the_right_shape():
         model(torch.zeros(2, 4, dtype=torch.long), (state, state))
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"vocab_size": 0}, "vocab_size to be an integer >= 1; got 0"),
-    ({"vocab_size": 10, "cell": "transformer"}, "cell to be one of 'lstm', 'gru', 'rnn'; got 'transformer'"),
-    ({"vocab_size": 10, "hidden_size": 2.5}, "hidden_size to be an integer >= 1; got 2.5"),
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"vocab_size": 0}, ValueError, "CharLM expects vocab_size to be a positive integer; got 0."),
+    ({"vocab_size": 10, "cell": "transformer"}, ValueError,
+     "CharLM expects cell to be one of 'lstm', 'gru', 'rnn'; got 'transformer'."),
+    ({"vocab_size": 10, "hidden_size": 2.5}, TypeError,
+     "CharLM expects hidden_size to be a positive integer; got 2.5."),
+    ({"vocab_size": "65"}, TypeError, "CharLM expects vocab_size to be a positive integer; got '65'."),
 ])
-def test_charlm_rejects_bad_sizes(kwargs, message):
-    with pytest.raises(ValueError, match=message):
+def test_charlm_rejects_bad_sizes(kwargs, error, message):
+    with pytest.raises(error, match=re.escape(message)):
         CharLM(**kwargs)
 
 
@@ -225,10 +228,13 @@ def test_the_share_of_each_character_follows_softmax_of_logits_over_temperature(
     ({"temperature": 0}, ValueError, "temperature to be a positive number.*got 0"),
     ({"temperature": -1.0}, ValueError, "temperature to be a positive number.*got -1.0"),
     ({"temperature": float("nan")}, ValueError, "temperature to be a positive number"),
+    ({"temperature": "hot"}, TypeError, "temperature to be a positive number.*got 'hot'"),
     ({"prompt": ""}, ValueError, "prompt of at least one character"),
+    ({"prompt": 42}, TypeError, "prompt to be a string of at least one character.*got int"),
     ({"prompt": "the Zoo"}, ValueError, "not in the vocabulary: 'Z'"),
-    ({"length": -1}, ValueError, "length to be an integer >= 0; got -1"),
-    ({"seed": -2}, ValueError, "seed to be an integer >= 0; got -2"),
+    ({"length": -1}, ValueError, "length to be a non-negative integer; got -1"),
+    ({"length": 5.0}, TypeError, "length to be a non-negative integer; got 5.0"),
+    ({"seed": -2}, ValueError, "seed to be a non-negative integer; got -2"),
 ])
 def test_sampler_rejects_bad_arguments(kwargs, error, message):
     vocab = CharVocabulary(TEXT)
@@ -296,11 +302,14 @@ def test_validation_loss_reads_the_text_in_one_pass():
 
 
 @pytest.mark.parametrize("kwargs, error, message", [
-    ({"steps": 0}, ValueError, "steps to be an integer >= 1; got 0"),
+    ({"steps": 0}, ValueError, "steps to be a positive integer; got 0"),
+    ({"steps": "100"}, TypeError, "steps to be a positive integer; got '100'"),
     ({"lr": -0.1}, ValueError, "lr to be a positive number; got -0.1"),
+    ({"lr": "3e-3"}, TypeError, "lr to be a positive number; got '3e-3'"),
     ({"max_grad_norm": 0}, ValueError, "max_grad_norm to be a positive number; got 0"),
     ({"seq_len": 10_000}, ValueError, r"ids to hold at least 10001 characters; got \d+"),
-    ({"ids": "the cat"}, ValueError, "ids to be a 1-D LongTensor of character ids.*got the string"),
+    ({"ids": "the cat"}, TypeError, "ids to be a 1-D LongTensor of character ids.*got the string"),
+    ({"ids": torch.zeros(30)}, TypeError, "ids to be a 1-D LongTensor of character ids.*got a torch.float32 tensor"),
     ({"ids": torch.zeros(2, 30, dtype=torch.long)}, ValueError, r"1-D LongTensor.*shape \(2, 30\)"),
     ({"val_ids": torch.tensor([0])}, ValueError, "val_ids to hold at least 2 characters; got 1"),
     ({"model": torch.nn.LSTM(3, 3)}, TypeError, "model to be a CharLM; got LSTM"),

@@ -1,5 +1,6 @@
 """dlcourse.models.qlearning and dlcourse.models.dqn: tabular Q-learning and DQN (lecture 14)."""
 import copy
+import dataclasses
 import re
 
 import gymnasium as gym
@@ -9,8 +10,9 @@ import pytest
 import torch
 
 import dlcourse
-from dlcourse.models.dqn import (AtariQNetwork, QNetwork, ReplayBuffer, evaluate_greedy, sync_target, td_targets,
-                                 train_dqn)
+import dlcourse.models.dqn
+from dlcourse.models.dqn import (AtariQNetwork, DQNConfig, QNetwork, ReplayBuffer, evaluate_greedy, sync_target,
+                                 td_targets, train_dqn)
 from dlcourse.models.qlearning import epsilon_by_step, greedy_policy, plot_q_table, q_learning, run_policy
 
 
@@ -22,13 +24,17 @@ def test_epsilon_falls_linearly_then_stays_at_its_floor():
     assert epsilon_by_step(10_000, 1.0, 0.1, 100) == pytest.approx(0.1)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"step": -1}, "epsilon_by_step expects step to be an integer >= 0; got -1."),
-    ({"step": 1, "decay_steps": 0}, "epsilon_by_step expects decay_steps to be an integer >= 1; got 0."),
-    ({"step": 1, "start": 0.1, "end": 0.5}, "epsilon_by_step expects 0 <= end <= start <= 1; got start=0.1, end=0.5."),
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"step": -1}, ValueError, "epsilon_by_step expects step to be a non-negative integer; got -1."),
+    ({"step": 1, "decay_steps": 0}, ValueError, "epsilon_by_step expects decay_steps to be a positive integer; got 0."),
+    ({"step": 1, "start": 0.1, "end": 0.5}, ValueError,
+     "epsilon_by_step expects 0 <= end <= start <= 1; got start=0.1, end=0.5."),
+    ({"step": 1, "start": 1.5}, ValueError, "epsilon_by_step expects start to be a number in [0, 1]; got 1.5."),
+    ({"step": 2.0}, TypeError, "epsilon_by_step expects step to be a non-negative integer; got 2.0."),
+    ({"step": 1, "end": "0.05"}, TypeError, "epsilon_by_step expects end to be a number in [0, 1]; got '0.05'."),
 ])
-def test_epsilon_schedule_explains_bad_arguments(kwargs, message):
-    with pytest.raises(ValueError, match=re.escape(message)):
+def test_epsilon_schedule_explains_bad_arguments(kwargs, error, message):
+    with pytest.raises(error, match=re.escape(message)):
         epsilon_by_step(**kwargs)
 
 
@@ -44,13 +50,25 @@ def test_q_learning_solves_the_deterministic_frozen_lake_and_repeats_exactly():
     assert np.array_equal(Q, again)
 
 
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"episodes": 0}, ValueError, "q_learning expects episodes to be a positive integer; got 0."),
+    ({"episodes": "10"}, TypeError, "q_learning expects episodes to be a positive integer; got '10'."),
+    ({"alpha": 0}, ValueError, "q_learning expects alpha to be a number in (0, 1]; got 0."),
+    ({"gamma": None}, TypeError, "q_learning expects gamma to be a number in [0, 1]; got None."),
+])
+def test_q_learning_explains_bad_arguments(kwargs, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        q_learning(gym.make("FrozenLake-v1"), **{"episodes": 1, "progress": False, **kwargs})
+
+
 def test_q_learning_refuses_continuous_states():
     with pytest.raises(TypeError, match="tabular Q-learning needs discrete states and actions"):
         q_learning(gym.make("CartPole-v1"), 1, progress=False)
 
 
 def test_run_policy_wants_one_action_per_state():
-    with pytest.raises(ValueError, match=re.escape("run_policy expects one action per state, shape (16,); got shape (4,).")):
+    with pytest.raises(ValueError, match=re.escape("run_policy expects policy to be one action per state, shape (16,); "
+                                                   "got shape (4,).")):
         run_policy(gym.make("FrozenLake-v1"), np.zeros(4, dtype=int))
 
 
@@ -59,7 +77,8 @@ def test_plot_q_table_draws_one_mark_per_tile():
     ax = plot_q_table(np.random.default_rng(0).random((16, 4)), env.unwrapped.desc)
     assert len(ax.texts) == 16
     plt.close(ax.figure)
-    with pytest.raises(ValueError, match=re.escape("plot_q_table expects Q of shape (16, 4) for a 4 x 4 map")):
+    message = "plot_q_table expects Q to be a table of shape (16, 4) for a 4 x 4 map; got shape (9, 4)."
+    with pytest.raises(ValueError, match=re.escape(message)):
         plot_q_table(np.zeros((9, 4)), env.unwrapped.desc)
 
 
@@ -111,7 +130,7 @@ def test_sync_target_copies_or_follows_the_online_network():
         assert torch.allclose(t, 0.75 * b + 0.25 * o)
     sync_target(target, online)
     assert all(torch.equal(t, o) for t, o in zip(target.parameters(), online.parameters()))
-    with pytest.raises(ValueError, match=re.escape("sync_target expects tau in (0, 1]; got 0.")):
+    with pytest.raises(ValueError, match=re.escape("sync_target expects tau to be a number in (0, 1]; got 0.")):
         sync_target(target, online, tau=0)
 
 
@@ -122,16 +141,80 @@ def test_evaluate_greedy_repeats_for_the_same_seeds():
     assert first.shape == (3,) and np.array_equal(first, evaluate_greedy(model, env, episodes=3, seed=7))
 
 
+def test_dqn_config_is_frozen_and_has_the_defaults_that_solve_cartpole():
+    config = DQNConfig()
+    assert (config.steps, config.hidden, config.lr, config.tau, config.double, config.buffer_capacity) == (
+        60_000, (128, 128), 1e-3, 0.005, True, None)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.lr = 0.1
+    assert dataclasses.replace(config, lr=3e-4).lr == 3e-4 and config.lr == 1e-3
+    assert DQNConfig(hidden=[64, 32]).hidden == (64, 32)  # stored as checked: a tuple
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"steps": 0}, "DQNConfig expects steps to be a positive integer; got 0."),
+    ({"gamma": 1.5}, "DQNConfig expects gamma to be a number in [0, 1]; got 1.5."),
+    ({"tau": 0.0}, "DQNConfig expects tau to be a number in (0, 1]; got 0.0."),
+    ({"lr": -1e-3}, "DQNConfig expects lr to be a positive number; got -0.001."),
+    ({"hidden": (128, 0)}, "DQNConfig expects each entry of hidden to be a positive integer; got 0."),
+    ({"buffer_capacity": 0}, "DQNConfig expects buffer_capacity to be a positive integer; got 0."),
+    ({"epsilon_start": 0.1, "epsilon_end": 0.5}, "DQNConfig expects epsilon_end to be at most epsilon_start = 0.1; "
+                                                 "got 0.5."),
+    ({"validation_episodes": 0}, "DQNConfig expects validation_episodes to be a positive integer; got 0."),
+])
+def test_dqn_config_raises_value_error_for_a_disallowed_value(kwargs, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        DQNConfig(**kwargs)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"steps": 6e4}, "DQNConfig expects steps to be a positive integer; got 60000.0."),
+    ({"lr": "1e-3"}, "DQNConfig expects lr to be a positive number; got '1e-3'."),
+    ({"double": 1}, "DQNConfig expects double to be True or False; got 1."),
+    ({"hidden": "128"}, "DQNConfig expects hidden to be a tuple of layer widths such as (128, 128); got '128'."),
+    ({"target_return": "500"}, "DQNConfig expects target_return to be a number; got '500'."),
+])
+def test_dqn_config_raises_type_error_for_a_value_of_the_wrong_type(kwargs, message):
+    with pytest.raises(TypeError, match=re.escape(message)):
+        DQNConfig(**kwargs)
+
+
 def test_train_dqn_refuses_image_or_continuous_action_environments():
     with pytest.raises(TypeError, match="train_dqn expects a gymnasium environment with a vector state and discrete"):
-        train_dqn(gym.make("Pendulum-v1"), steps=10, progress=False)
+        train_dqn(gym.make("Pendulum-v1"), DQNConfig(steps=10), progress=False)
+
+
+def test_train_dqn_wants_its_hyper_parameters_in_a_dqn_config():
+    with pytest.raises(TypeError, match=re.escape("train_dqn expects config to be a dlcourse.models.dqn.DQNConfig; "
+                                                  "got dict.")):
+        train_dqn(gym.make("CartPole-v1"), {"steps": 10}, progress=False)
+    with pytest.raises(TypeError):
+        train_dqn(gym.make("CartPole-v1"), DQNConfig(steps=10), 0)  # seed is keyword-only
+    with pytest.raises(ValueError, match=re.escape("train_dqn expects seed to be a non-negative integer; got -1.")):
+        train_dqn(gym.make("CartPole-v1"), DQNConfig(steps=10), seed=-1, progress=False)
+
+
+def test_train_dqn_runs_on_one_thread_and_restores_the_callers_setting(monkeypatch):
+    threads_seen = []
+
+    def schedule(*args):
+        threads_seen.append(torch.get_num_threads())
+        return epsilon_by_step(*args)
+
+    monkeypatch.setattr(dlcourse.models.dqn, "epsilon_by_step", schedule)
+    threads = torch.get_num_threads()
+    dlcourse.seed_everything(0)
+    _, history = train_dqn(gym.make("CartPole-v1"), DQNConfig(steps=40, learning_starts=10, validate_every=0),
+                           progress=False)
+    assert set(threads_seen) == {1} and len(threads_seen) == 40
+    assert torch.get_num_threads() == threads and history["episode_return"]
 
 
 @pytest.mark.slow
 def test_train_dqn_improves_cartpole_and_keeps_the_best_validated_network():
     dlcourse.seed_everything(0)
-    model, history = train_dqn(gym.make("CartPole-v1"), steps=6_000, learning_starts=500, validate_every=1_000,
-                               validation_episodes=3, seed=0, progress=False)
+    config = DQNConfig(steps=6_000, learning_starts=500, validate_every=1_000, validation_episodes=3)
+    model, history = train_dqn(gym.make("CartPole-v1"), config, seed=0, progress=False)
     assert len(history["validation_return"]) == 6
     best = max(history["validation_return"])
     assert best > 100  # a random policy averages about 22

@@ -19,11 +19,9 @@ from dlcourse.models.gan import (
     MinibatchStdDev,
     discriminator_loss,
     generator_loss,
-    mode_coverage,
-    plot_density_1d,
-    plot_samples_2d,
     train_gan,
 )
+from dlcourse.models.gan_diagnostics import mode_coverage, plot_density_1d, plot_samples_2d
 
 
 # ------------------------------------------------------------------------------ losses
@@ -194,8 +192,8 @@ def test_the_conditional_discriminator_depends_on_the_label():
 
 
 @pytest.mark.parametrize("call, error, message", [
-    (lambda: Generator(latent_dim=0), ValueError, "latent_dim to be an integer >= 1; got 0"),
-    (lambda: Generator(output_activation="relu"), ValueError, "output_activation to be None, 'tanh' or 'sigmoid'"),
+    (lambda: Generator(latent_dim=0), ValueError, "latent_dim to be a positive integer; got 0"),
+    (lambda: Generator(output_activation="relu"), ValueError, "output_activation to be one of None, 'tanh', 'sigmoid'"),
     (lambda: Generator(latent_dim=2)(torch.zeros(4, 3)), ValueError, r"expects z of shape \(N, 2\); got shape \(4, 3\)"),
     (lambda: Discriminator(2, minibatch_std="yes"), TypeError, "minibatch_std to be True or False"),
     (lambda: Discriminator(2)(np.zeros((3, 2))), TypeError, "x to be a torch tensor"),
@@ -223,10 +221,8 @@ def _gaussian_data(n=512, mean=3.0, std=0.5, seed=0):
 @pytest.fixture
 def one_thread():
     """GAN runs are compared bit for bit; one thread also avoids oversubscribing a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+    with dlcourse.config.one_thread():
+        yield
 
 
 @pytest.mark.slow
@@ -278,8 +274,8 @@ def test_train_gan_trains_conditional_players_and_uses_the_labels(one_thread):
 
 
 @pytest.mark.parametrize("kwargs, error, message", [
-    (dict(steps=0), ValueError, "steps to be an integer >= 1; got 0"),
-    (dict(steps=1, k=0), ValueError, "k to be an integer >= 1; got 0"),
+    (dict(steps=0), ValueError, "steps to be a positive integer; got 0"),
+    (dict(steps=1, k=0), ValueError, "k to be a positive integer; got 0"),
     (dict(steps=1, smoothing=-0.1), ValueError, r"smoothing to be a number in \[0, 1\)"),
     (dict(steps=1, lr=0), ValueError, "lr to be a positive learning rate"),
     (dict(steps=1, labels=np.zeros(16, dtype=int)), ValueError, "got labels but the players are not conditional"),
@@ -346,4 +342,44 @@ def test_plot_samples_2d_scatters_each_given_set():
     assert ax.get_xlim() == (-3, 3)
     with pytest.raises(ValueError, match=r"generated points of shape \(N, 2\); got shape \(3,\)"):
         plot_samples_2d(fake=np.zeros(3))
+    plt.close("all")
+
+
+# ------------------------------------------------------------------- the exception rule
+@pytest.mark.parametrize("call, message", [
+    (lambda: Generator(latent_dim=2.0), "latent_dim to be a positive integer; got 2.0"),
+    (lambda: Generator(hidden="64"), "hidden to be a tuple of layer widths"),
+    (lambda: DCGANGenerator(image_size="28"), "image_size to be a positive integer"),
+    (lambda: ConditionalGenerator(num_classes=10, latent_dim=4, channels=(4,), image_size=8)(
+        torch.zeros(2, 4), "ab"), "labels to be a tensor or array of integer classes"),
+    (lambda: discriminator_loss(torch.zeros(3), torch.zeros(3), smoothing="0.1"), "smoothing to be a number in"),
+    (lambda: train_gan(Generator(1, 1, hidden=(4,)), Discriminator(1, hidden=(4,)), _gaussian_data(n=16),
+                       steps=1.5, live=False, progress=False), "steps to be a positive integer; got 1.5"),
+    (lambda: train_gan(Generator(1, 1, hidden=(4,)), Discriminator(1, hidden=(4,)), _gaussian_data(n=16),
+                       steps=1, lr="fast", live=False, progress=False), "lr to be a positive learning rate"),
+    (lambda: train_gan(Generator(1, 1, hidden=(4,)), "D", _gaussian_data(n=16), steps=1, live=False,
+                       progress=False), "discriminator to be a torch.nn.Module; got str"),
+    (lambda: mode_coverage(np.zeros((5, 2)), np.zeros((3, 2)), std="0.1"), "std to be a positive standard deviation"),
+    (lambda: plot_samples_2d(np.zeros((5, 2)), limit="3"), "limit to be a positive number"),
+])
+def test_arguments_of_the_wrong_type_raise_type_error(call, message):
+    with pytest.raises(TypeError, match=message):
+        call()
+    plt.close("all")
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: Generator(latent_dim=0), "latent_dim to be a positive integer; got 0"),
+    (lambda: DCGANGenerator(channels=()), "channels to be a tuple of layer widths such as \\(32, 16\\), at least 1"),
+    (lambda: discriminator_loss(torch.zeros(3), torch.zeros(3), smoothing=1.0), "smoothing to be a number in"),
+    (lambda: train_gan(Generator(1, 1, hidden=(4,)), Discriminator(1, hidden=(4,)), _gaussian_data(n=16),
+                       steps=1, batch_size=0, live=False, progress=False), "batch_size to be a positive integer"),
+    (lambda: train_gan(Generator(1, 1, hidden=(4,)), Discriminator(1, hidden=(4,)), _gaussian_data(n=16),
+                       steps=1, lr_d=-1e-3, live=False, progress=False), "lr_d to be a positive learning rate"),
+    (lambda: mode_coverage(np.zeros((5, 2)), np.zeros((3, 2)), std=-0.1), "std to be a positive standard deviation"),
+    (lambda: plot_samples_2d(np.zeros((5, 2)), limit=0), "limit to be a positive number"),
+])
+def test_arguments_of_the_right_type_but_a_wrong_value_raise_value_error(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
     plt.close("all")

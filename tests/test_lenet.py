@@ -5,6 +5,7 @@ import pytest
 import torch
 from torch import nn
 
+from dlcourse.config import one_thread
 from dlcourse.models import LeNet, feature_maps, fit
 
 
@@ -86,33 +87,36 @@ def test_numpy_input_to_forward_is_refused_with_a_type_error():
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"in_channels": 0}, r"in_channels to be an integer >= 1; got 0"),
-    ({"num_classes": 2.5}, r"num_classes to be an integer >= 1; got 2.5"),
-    ({"channels": (6,)}, r"channels to be a pair of positive integers; got \(6,\)"),
-    ({"hidden": (120, -1)}, r"hidden\[1\] to be an integer >= 1; got -1"),
+    ({"in_channels": 0}, r"LeNet expects in_channels to be a positive integer; got 0\."),
+    ({"channels": (6,)}, r"LeNet expects channels to be a pair of positive integers such as \(6, 16\); got \(6,\)\."),
+    ({"hidden": (120, 84, 10)}, r"hidden to be a pair of positive integers such as \(120, 84\); got \(120, 84, 10\)"),
+    ({"hidden": (120, -1)}, r"LeNet expects each entry of hidden to be a positive integer; got -1\."),
 ])
-def test_bad_sizes_are_refused(kwargs, message):
+def test_bad_sizes_are_refused_with_a_value_error(kwargs, message):
     with pytest.raises(ValueError, match=message):
         LeNet(**kwargs)
 
 
+@pytest.mark.parametrize("kwargs, message", [
+    ({"num_classes": 2.5}, r"LeNet expects num_classes to be a positive integer; got 2\.5\."),
+    ({"in_channels": "1"}, r"LeNet expects in_channels to be a positive integer; got '1'\."),
+    ({"channels": "6, 16"}, r"LeNet expects channels to be a tuple of layer widths such as \(6, 16\); got '6, 16'\."),
+    ({"hidden": (120.0, 84)}, r"LeNet expects each entry of hidden to be a positive integer; got 120\.0\."),
+])
+def test_sizes_of_the_wrong_type_are_refused_with_a_type_error(kwargs, message):
+    with pytest.raises(TypeError, match=message):
+        LeNet(**kwargs)
+
+
 def test_feature_maps_refuses_other_models_and_bad_inputs():
-    with pytest.raises(TypeError, match="feature_maps expects a dlcourse.models.LeNet; got Sequential"):
+    with pytest.raises(TypeError, match="feature_maps expects model to be a dlcourse.models.LeNet; got Sequential"):
         feature_maps(nn.Sequential(nn.Conv2d(1, 2, 3)), torch.zeros(1, 1, 28, 28))
     with pytest.raises(ValueError, match=r"LeNet expects x of shape \(N, 1, 28, 28\); got shape \(1, 1, 20, 20\)"):
         feature_maps(LeNet(), torch.zeros(1, 1, 20, 20))
 
 
-@pytest.fixture
-def one_thread():
-    # a tiny network: extra threads only add overhead, and on a busy machine a lot of it
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-def test_lenet_learns_a_toy_task_with_fit(one_thread):
+@one_thread()  # a tiny network: extra threads only add overhead, and on a busy machine a lot of it
+def test_lenet_learns_a_toy_task_with_fit():
     # two classes told apart by where the bright square is: a convolution's job
     torch.manual_seed(0)
     X = torch.zeros(64, 1, 28, 28)

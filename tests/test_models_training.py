@@ -72,14 +72,36 @@ def test_predict_gives_int64_labels_one_per_input():
 @pytest.mark.parametrize("kwargs, error, message", [
     ({"y": np.zeros(5)}, ValueError, "fit expects one target per example: X has 6 rows, y has 5."),
     ({"y": np.zeros(6)}, ValueError, "fit with loss='cross_entropy' expects y of shape (6,) holding integer class"),
-    ({"epochs": 0}, ValueError, "fit expects epochs to be an integer >= 1; got 0."),
-    ({"optimizer": "lbfgs"}, ValueError, "fit expects optimizer to be one of 'adam', 'sgd', 'rmsprop'"),
-    ({"loss": "hinge"}, ValueError, "fit expects loss to be one of 'cross_entropy', 'mse'"),
+    ({"epochs": 0}, ValueError, "fit expects epochs to be a positive integer; got 0."),
+    ({"batch_size": -4}, ValueError, "fit expects batch_size to be a positive integer; got -4."),
+    ({"seed": -1}, ValueError, "fit expects seed to be a non-negative integer; got -1."),
+    ({"lr": 0.0}, ValueError, "fit expects lr to be a positive number; got 0.0."),
+    ({"optimizer": "lbfgs"}, ValueError, "fit expects optimizer to be one of 'adam', 'sgd', 'rmsprop'; got 'lbfgs'."),
+    ({"loss": "hinge"}, ValueError, "fit expects loss to be one of 'cross_entropy', 'mse'; got 'hinge'."),
     ({"X_val": np.zeros((2, 2))}, ValueError, "fit expects X_val and y_val together; got only X_val."),
+    ({"X": np.zeros((0, 2)), "y": np.zeros(0, dtype=np.int64)}, ValueError,
+     "fit expects X with at least one example along the first axis; got shape (0, 2)."),
 ])
 def test_fit_explains_bad_arguments(kwargs, error, message):
     arguments = {"X": np.zeros((6, 2)), "y": np.zeros(6, dtype=np.int64), "epochs": 1, **kwargs}
     with pytest.raises(error, match=re.escape(message)):
+        fit(_spiral_net(), live=False, progress=False, **arguments)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"epochs": "3"}, "fit expects epochs to be a positive integer; got '3'."),
+    ({"epochs": 2.0}, "fit expects epochs to be a positive integer; got 2.0."),
+    ({"batch_size": True}, "fit expects batch_size to be a positive integer; got True."),
+    ({"lr": "fast"}, "fit expects lr to be a positive number; got 'fast'."),
+    ({"optimizer": 3},
+     "fit expects optimizer to be one of 'adam', 'sgd', 'rmsprop' or a torch.optim.Optimizer; got int."),
+    ({"loss": None}, "fit expects loss to be one of 'cross_entropy', 'mse' or a function (outputs, targets) -> loss; "
+                     "got NoneType."),
+    ({"X": "pixels"}, "fit expects X to be a NumPy array or tensor of numbers; got str."),
+])
+def test_fit_raises_type_error_for_an_argument_of_the_wrong_type(kwargs, message):
+    arguments = {"X": np.zeros((6, 2)), "y": np.zeros(6, dtype=np.int64), "epochs": 1, **kwargs}
+    with pytest.raises(TypeError, match=re.escape(message)):
         fit(_spiral_net(), live=False, progress=False, **arguments)
 
 
@@ -89,5 +111,6 @@ def test_fit_refuses_something_that_is_not_a_module():
 
 
 def test_accuracy_wants_one_label_per_input():
-    with pytest.raises(ValueError, match=re.escape("accuracy expects y of shape (4,), one label per input")):
+    message = "accuracy expects y to be an array of shape (4,), one label per input; got shape (4, 1)."
+    with pytest.raises(ValueError, match=re.escape(message)):
         accuracy(_spiral_net(), np.zeros((4, 2)), np.zeros((4, 1)))

@@ -228,24 +228,42 @@ def test_fit_with_every_layer_frozen_raises_the_clear_error():
 
 # ------------------------------------------------------------------ bad inputs
 @pytest.mark.parametrize("build, message", [
-    (lambda: DeepStack(10, 8, 5, 3), "DeepStack expects depth to be an even integer >= 2 (input layer + blocks"),
+    (lambda: DeepStack(10, 8, 5, 3), "DeepStack expects depth to be an even integer >= 2 (input layer + blocks of two "
+                                     "layers + output layer); got 5."),
     (lambda: DeepStack(10, 8, 0, 3), "DeepStack expects depth to be an even integer >= 2"),
-    (lambda: DeepStack(10, 0, 4, 3), "DeepStack expects width to be an integer >= 1; got 0."),
-    (lambda: DeepStack(10.5, 8, 4, 3), "DeepStack expects in_features to be an integer >= 1; got 10.5."),
-    (lambda: DeepStack(10, 8, 4, True), "DeepStack expects num_classes to be an integer >= 1; got True."),
-    (lambda: ResidualBlock(0), "ResidualBlock expects in_channels to be an integer >= 1; got 0."),
-    (lambda: ResidualBlock(4, stride=0), "ResidualBlock expects stride to be an integer >= 1; got 0."),
-    (lambda: BottleneckBlock(16, 0), "BottleneckBlock expects bottleneck_channels to be an integer >= 1; got 0."),
-    (lambda: BottleneckBlock(16, 4, out_channels=-2), "BottleneckBlock expects out_channels to be an integer"),
+    (lambda: DeepStack(10, 0, 4, 3), "DeepStack expects width to be a positive integer; got 0."),
+    (lambda: ResidualBlock(0), "ResidualBlock expects in_channels to be a positive integer; got 0."),
+    (lambda: ResidualBlock(4, stride=0), "ResidualBlock expects stride to be a positive integer; got 0."),
+    (lambda: BottleneckBlock(16, 0), "BottleneckBlock expects bottleneck_channels to be a positive integer; got 0."),
+    (lambda: BottleneckBlock(16, 4, out_channels=-2), "BottleneckBlock expects out_channels to be a positive integer"),
 ])
-def test_constructors_explain_bad_arguments(build, message):
+def test_constructors_raise_value_error_for_a_disallowed_value(build, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         build()
 
 
+@pytest.mark.parametrize("build, message", [
+    (lambda: DeepStack(10.5, 8, 4, 3), "DeepStack expects in_features to be a positive integer; got 10.5."),
+    (lambda: DeepStack(10, 8, 4, True), "DeepStack expects num_classes to be a positive integer; got True."),
+    (lambda: DeepStack(10, 8, "4", 3), "DeepStack expects depth to be an even integer >= 2"),
+    (lambda: DeepStack(10, 8, 4, 3, residual="yes"), "DeepStack expects residual to be True or False; got 'yes'."),
+    (lambda: ResidualBlock("4"), "ResidualBlock expects in_channels to be a positive integer; got '4'."),
+])
+def test_constructors_raise_type_error_for_an_argument_of_the_wrong_type(build, message):
+    with pytest.raises(TypeError, match=re.escape(message)):
+        build()
+
+
+def test_forward_refuses_a_numpy_array_with_a_type_error():
+    with pytest.raises(TypeError) as error:
+        DeepStack(10, 8, 4, 3)(np.zeros((5, 10)))
+    assert str(error.value) == "DeepStack expects x to be a tensor of shape (N, 10); got ndarray."
+    with pytest.raises(TypeError, match=re.escape("ResidualBlock expects x to be a tensor of shape (N, 4, H, W)")):
+        ResidualBlock(4)(np.zeros((2, 4, 5, 5)))
+
+
 @pytest.mark.parametrize("model, x, message", [
     (DeepStack(10, 8, 4, 3), torch.randn(5, 7), "DeepStack expects x of shape (N, 10) as a tensor; got (5, 7)."),
-    (DeepStack(10, 8, 4, 3), np.zeros((5, 10)), "DeepStack expects x of shape (N, 10) as a tensor; got (5, 10)."),
     (ResidualBlock(4), torch.randn(2, 3, 5, 5),
      "ResidualBlock expects x of shape (N, 4, H, W) as a tensor; got (2, 3, 5, 5)."),
     (BottleneckBlock(8, 2), torch.randn(8, 5, 5),
@@ -259,7 +277,7 @@ def test_forward_explains_inputs_of_the_wrong_shape(model, x, message):
 
 @pytest.mark.parametrize("function", [freeze, unfreeze, gradient_norms])
 def test_functions_reject_what_is_not_a_module(function):
-    with pytest.raises(TypeError, match=rf"{function.__name__} expects a torch.nn.Module.*; got list\."):
+    with pytest.raises(TypeError, match=rf"{function.__name__} expects \w+ to be a torch.nn.Module.*; got list\."):
         function([nn.Linear(2, 2)])
 
 

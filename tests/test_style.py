@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 
+from dlcourse.config import one_thread
 from dlcourse.models.style import (FeatureExtractor, content_loss, gram_matrix, style_loss, total_variation,
                                    transfer_style)
 
@@ -19,10 +20,8 @@ VGG19_CONVS = [("block1_conv1", 3, 64), ("block1_conv2", 64, 64), ("block2_conv1
 
 @pytest.fixture(autouse=True)
 def _one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+    with one_thread():
+        yield
 
 
 def _images(size=48, seed=0):
@@ -389,20 +388,35 @@ def test_transfer_accepts_grey_and_tensor_images_and_leaves_the_extractor_layers
 
 # ------------------------------------------------------------------ bad inputs
 @pytest.mark.parametrize("kwargs, match", [
-    (dict(optimizer="sgd"), "optimizer 'lbfgs' or 'adam'"),
-    (dict(init="zeros"), "init 'content' or 'noise'"),
-    (dict(alpha=-1.0), "alpha to be a non-negative number"),
+    (dict(optimizer="sgd"), "transfer_style expects optimizer to be one of 'lbfgs', 'adam'; got 'sgd'."),
+    (dict(init="zeros"), "transfer_style expects init to be one of 'content', 'noise'; got 'zeros'."),
+    (dict(alpha=-1.0), "transfer_style expects alpha to be a non-negative number; got -1.0."),
     (dict(beta=float("nan")), "beta to be a non-negative number"),
-    (dict(steps=0), "steps to be an integer >= 1"),
-    (dict(lr=0.0), "positive lr"),
+    (dict(steps=0), "transfer_style expects steps to be a positive integer; got 0."),
+    (dict(lr=0.0), "transfer_style expects lr to be a positive number; got 0.0."),
     (dict(style_layers=["conv9"]), "has layers conv1, conv2, conv3, conv4, conv5; style_layers got"),
     (dict(style_weights=[1.0, 2.0]), "style_weights to be 5 non-negative numbers"),
-    (dict(snapshots=[0, 99]), "snapshots to be step numbers between 0 and steps = 3"),
-    (dict(extractor="vgg19"), "extractor to be a FeatureExtractor"),
+    (dict(style_weights=[1.0, 2.0, -1.0, 0.0, 0.0]), "style_weights to be 5 non-negative numbers, one per style "
+                                                     "layer; got -1.0."),
+    (dict(snapshots=[0, 99]), "snapshots to be step numbers between 0 and steps = 3; got 99."),
+    (dict(seed=-1), "transfer_style expects seed to be a non-negative integer; got -1."),
 ])
-def test_transfer_rejects_bad_settings(kwargs, match):
+def test_transfer_raises_value_error_for_a_disallowed_setting(kwargs, match):
     content, style = _images()
-    with pytest.raises((ValueError, TypeError), match=re.escape(match)):
+    with pytest.raises(ValueError, match=re.escape(match)):
+        transfer_style(content, style, steps=kwargs.pop("steps", 3), progress=False, **kwargs)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(extractor="vgg19"), "transfer_style expects extractor to be a FeatureExtractor; got str."),
+    (dict(steps="3"), "transfer_style expects steps to be a positive integer; got '3'."),
+    (dict(alpha="1"), "transfer_style expects alpha to be a non-negative number; got '1'."),
+    (dict(style_weights=0.2), "style_weights to be 5 non-negative numbers, one per style layer; got 0.2."),
+    (dict(snapshots=[0, 1.5]), "snapshots to be step numbers between 0 and steps = 3; got 1.5."),
+])
+def test_transfer_raises_type_error_for_a_setting_of_the_wrong_type(kwargs, match):
+    content, style = _images()
+    with pytest.raises(TypeError, match=re.escape(match)):
         transfer_style(content, style, steps=kwargs.pop("steps", 3), progress=False, **kwargs)
 
 
@@ -426,16 +440,20 @@ def test_transfer_rejects_8_bit_images_and_tiny_images():
 
 
 def test_extractor_rejects_bad_arguments_and_inputs():
-    with pytest.raises(ValueError, match="backbone 'random' or 'vgg19'"):
+    with pytest.raises(ValueError, match="backbone to be one of 'random', 'vgg19'; got 'resnet50'"):
         FeatureExtractor("resnet50")
-    with pytest.raises(ValueError, match="pooling 'avg' or 'max'"):
+    with pytest.raises(ValueError, match="pooling to be one of 'avg', 'max'; got 'min'"):
         FeatureExtractor(pooling="min")
+    with pytest.raises(TypeError, match="seed to be a non-negative integer; got '0'"):
+        FeatureExtractor(seed="0")
     with pytest.raises(ValueError, match="leave weights=None"):
         FeatureExtractor(weights="file.h5")
     with pytest.raises(ValueError, match="layers got"):
         FeatureExtractor(layers=["conv4_2"])
     with pytest.raises(ValueError, match=r"\(N, 3, H, W\)"):
         FeatureExtractor()(torch.rand(3, 32, 32))
+    with pytest.raises(TypeError, match=r"x to be a tensor of shape \(N, 3, H, W\).*got ndarray"):
+        FeatureExtractor()(np.zeros((1, 3, 32, 32), dtype=np.float32))
     with pytest.raises(ValueError, match="at least 32 x 32"):
         FeatureExtractor()(torch.rand(1, 3, 16, 16))
 

@@ -25,10 +25,8 @@ from dlcourse.models.wgan import (
 @pytest.fixture
 def one_thread():
     """Runs are compared bit for bit; one thread also avoids oversubscribing a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+    with dlcourse.config.one_thread():
+        yield
 
 
 def _linear_critic(a, b=0.0):
@@ -200,7 +198,9 @@ def test_gradient_penalty_repeats_with_a_seeded_generator():
 
 @pytest.mark.parametrize("args, error, message", [
     ((None, torch.zeros(2, 2), torch.zeros(2, 2)), TypeError, "critic to be a module or function"),
-    ((Critic(2, (4,)), np.zeros((2, 2)), torch.zeros(2, 2)), ValueError, "real to be a floating-point tensor"),
+    ((Critic(2, (4,)), np.zeros((2, 2)), torch.zeros(2, 2)), TypeError, "real to be a floating-point tensor"),
+    ((Critic(2, (4,)), torch.zeros(2, 2, dtype=torch.long), torch.zeros(2, 2)), ValueError,
+     "real to be a floating-point tensor"),
     ((Critic(2, (4,)), torch.zeros(2, 2), torch.zeros(2)), ValueError, r"fake to be .* got shape \(2,\)"),
     ((Critic(2, (4,)), torch.zeros(3, 2), torch.zeros(2, 2)), ValueError, r"same shape; got \(3, 2\) and \(2, 2\)"),
     ((Critic(2, (4,)), torch.zeros(2, 2), torch.zeros(2, 2), 7), TypeError, "generator to be a torch.Generator"),
@@ -300,17 +300,17 @@ def test_train_wgan_trains_a_fully_connected_generator_on_the_ring(one_thread):
 
 
 @pytest.mark.parametrize("kwargs, error, message", [
-    (dict(steps=0), ValueError, "steps to be an integer >= 1; got 0"),
-    (dict(steps=1, method="sgd"), ValueError, "method to be 'clip' .* or 'gp' .*; got 'sgd'"),
-    (dict(steps=1, n_critic=0), ValueError, "n_critic to be an integer >= 1; got 0"),
-    (dict(steps=1, batch_size=2.5), ValueError, "batch_size to be an integer >= 1"),
+    (dict(steps=0), ValueError, "steps to be a positive integer; got 0"),
+    (dict(steps=1, method="sgd"), ValueError, "method to be one of 'clip', 'gp'; got 'sgd'"),
+    (dict(steps=1, n_critic=0), ValueError, "n_critic to be a positive integer; got 0"),
+    (dict(steps=1, batch_size=2.5), TypeError, "batch_size to be a positive integer"),
     (dict(steps=1, lr=-1e-3), ValueError, "lr to be a positive learning rate"),
     (dict(steps=1, lr_critic=0), ValueError, "lr_critic to be a positive learning rate"),
     (dict(steps=1, clip=0), ValueError, "clip to be a positive clipping bound"),
     (dict(steps=1, gp_weight=-10), ValueError, "gp_weight to be a non-negative weight"),
     (dict(steps=1, betas=(0.5,)), ValueError, r"betas to be a pair \(beta1, beta2\)"),
     (dict(steps=1, betas=(0.5, 1.0)), ValueError, r"betas to be a pair \(beta1, beta2\)"),
-    (dict(steps=1, seed=-1), ValueError, "seed to be an integer >= 0"),
+    (dict(steps=1, seed=-1), ValueError, "seed to be a non-negative integer"),
     (dict(steps=1, callback="print"), TypeError, "callback to be a function"),
 ])
 def test_train_wgan_rejects_bad_settings(kwargs, error, message):
@@ -352,16 +352,16 @@ def test_train_wgan_leaves_no_figure_open_when_not_drawing_live(one_thread, monk
 
 
 @pytest.mark.parametrize("call, error, message", [
-    (lambda: Critic(0), ValueError, "input_dim to be an integer >= 1; got 0"),
+    (lambda: Critic(0), ValueError, "input_dim to be a positive integer; got 0"),
     (lambda: Critic(2, hidden="64"), TypeError, "hidden to be a tuple of layer widths"),
-    (lambda: Critic(2, hidden=(8, 0)), ValueError, "each entry of hidden to be an integer >= 1"),
+    (lambda: Critic(2, hidden=(8, 0)), ValueError, "each entry of hidden to be a positive integer"),
     (lambda: Critic(2)(np.zeros((3, 2))), TypeError, r"x to be a torch tensor of shape \(N, 2\)"),
     (lambda: Critic(2)(torch.zeros(3, 3)), ValueError, r"x of shape \(N, 2\); got shape \(3, 3\)"),
     (lambda: LineGenerator(float("inf")), ValueError, "theta to be a finite number"),
-    (lambda: LineGenerator("1"), ValueError, "theta to be a finite number"),
+    (lambda: LineGenerator("1"), TypeError, "theta to be a finite number"),
     (lambda: LineGenerator()(torch.zeros(3)), ValueError, r"shape \(N, 1\); got shape \(3,\)"),
     (lambda: LineGenerator()([[0.0]]), TypeError, "z to be a torch tensor"),
-    (lambda: LineGenerator().sample(0), ValueError, "n to be an integer >= 1; got 0"),
+    (lambda: LineGenerator().sample(0), ValueError, "n to be a positive integer; got 0"),
 ])
 def test_models_reject_bad_arguments_and_inputs(call, error, message):
     with pytest.raises(error, match=message):
@@ -390,10 +390,51 @@ def test_plot_critic_draws_the_scores_as_a_contour_with_both_sample_sets():
     (dict(critic="f"), TypeError, "critic to be a module or function"),
     (dict(resolution=1), ValueError, "resolution to be an integer >= 2"),
     (dict(xlim=(1, -1)), ValueError, r"xlim to be a pair \(low, high\) with low < high"),
-    (dict(real=np.zeros((3, 3))), ValueError, r"real points of shape \(N, 2\); got shape \(3, 3\)"),
+    (dict(real=np.zeros((3, 3))), ValueError, r"real points to be an array of shape \(N, 2\); got shape \(3, 3\)"),
 ])
 def test_plot_critic_rejects_bad_arguments(kwargs, error, message):
     arguments = dict(critic=_linear_critic([1.0, 0.0]), resolution=5) | kwargs
     with pytest.raises(error, match=message):
         plot_critic(**arguments)
+    plt.close("all")
+
+
+# ------------------------------------------------------------------- the exception rule
+def _train(**kwargs):
+    arguments = dict(steps=1, live=False, progress=False) | kwargs
+    return train_wgan(LineGenerator(1.0), Critic(2, (4,)), _lines(64), **arguments)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: Critic(input_dim="2"), "input_dim to be a positive integer"),
+    (lambda: clip_weights("critic"), "module to be a torch.nn.Module; got str"),
+    (lambda: clip_weights(Critic(2, (4,)), c="0.01"), "c to be a positive clipping bound"),
+    (lambda: critic_loss([1.0], torch.zeros(2)), "real_scores to be a torch tensor of critic scores"),
+    (lambda: _train(n_critic=2.0), "n_critic to be a positive integer; got 2.0"),
+    (lambda: _train(betas=0.9), "betas to be a pair \\(beta1, beta2\\)"),
+    (lambda: _train(betas=(0.5, "0.9")), "betas to be a pair"),
+    (lambda: _train(gp_weight="10"), "gp_weight to be a non-negative weight"),
+    (lambda: plot_critic(Critic(2, (4,)), xlim="wide"), "xlim to be a pair \\(low, high\\)"),
+    (lambda: plot_critic(Critic(2, (4,)), resolution=10.0), "resolution to be an integer >= 2"),
+])
+def test_arguments_of_the_wrong_type_raise_type_error(call, message):
+    with pytest.raises(TypeError, match=message):
+        call()
+    plt.close("all")
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: Critic(input_dim=0), "input_dim to be a positive integer; got 0"),
+    (lambda: clip_weights(Critic(2, (4,)), c=0.0), "c to be a positive clipping bound"),
+    (lambda: critic_loss(torch.zeros(0), torch.zeros(2)), "real_scores to be a non-empty floating-point tensor"),
+    (lambda: _train(n_critic=0), "n_critic to be a positive integer; got 0"),
+    (lambda: _train(betas=(0.5, 0.9, 0.1)), "betas to be a pair"),
+    (lambda: _train(betas=(0.5, 1.0)), "betas to be a pair"),
+    (lambda: _train(gp_weight=-1.0), "gp_weight to be a non-negative weight"),
+    (lambda: plot_critic(Critic(2, (4,)), xlim=(1.0, -1.0)), "xlim to be a pair \\(low, high\\) with low < high"),
+    (lambda: plot_critic(Critic(2, (4,)), resolution=1), "resolution to be an integer >= 2"),
+])
+def test_arguments_of_the_right_type_but_a_wrong_value_raise_value_error(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
     plt.close("all")

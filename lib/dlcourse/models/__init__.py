@@ -1,55 +1,52 @@
 """PyTorch reference models and their training loops (lectures 06-14).
 
-Imported on first use of a name, so ``import dlcourse.models`` stays cheap until a model is
-needed (every module here imports torch).
+Every module here imports torch, so ``import dlcourse`` leaves this package alone until a
+lecture first uses ``dlcourse.models``; the names below are imported plainly from their modules.
 
 - ``training``  ``fit``, ``predict``, ``accuracy``: the mini-batch loop every lecture uses
 - ``lenet``     ``LeNet`` (LeCun et al. 1998) and ``feature_maps`` to look inside a CNN (lecture 07)
 - ``residual``  plain and residual stacks, the two residual block kinds, gradient norms
                 per layer, ``freeze``/``unfreeze`` for transfer learning (lecture 08)
 - ``charlm``    a character-level recurrent language model and its sampler (lecture 09)
-- ``autoencoders``  autoencoders, the VAE, the RBM with CD-k, the channel autoencoder (lecture 10)
+- ``autoencoder``  plain, denoising and sparse autoencoders and their loop (lecture 10)
+- ``vae``       the variational autoencoder, its loss and loop (lecture 10)
+- ``rbm``       the restricted Boltzmann machine with CD-k (lecture 10)
+- ``channel_autoencoder``  a communication system learned end to end over a noisy channel (lecture 10)
 - ``gan``       GAN and DCGAN generators and discriminators, conditional GANs, their losses and loop (lecture 11)
+- ``gan_diagnostics``  mode coverage and pictures of a GAN's samples (lectures 11 and 12)
 - ``wgan``      the WGAN critic, weight clipping, the gradient penalty and their loop (lecture 12)
 - ``style``     ``FeatureExtractor`` (a random multi-scale CNN, or VGG19 from a local Keras weights file),
                 the Gram matrix, content, style and total-variation losses, ``transfer_style`` (lecture 13)
 - ``qlearning`` tabular Q-learning, the epsilon schedule, policies on grid worlds (lecture 14)
 - ``dqn``       the DQN of Mnih et al. (2015): Q networks, replay buffer, targets, training (lecture 14)
 """
-import importlib
+from .autoencoder import Autoencoder, kl_sparsity_penalty, train_autoencoder
+from .channel_autoencoder import ChannelAutoencoder
+from .charlm import CharLM, CharVocabulary, sample_text, train_charlm
+from .dqn import AtariQNetwork, DQNConfig, QNetwork, ReplayBuffer, evaluate_greedy, sync_target, td_targets, train_dqn
+from .gan import (ConditionalDiscriminator, ConditionalGenerator, DCGANDiscriminator, DCGANGenerator, Discriminator,
+                  Generator, discriminator_loss, generator_loss, train_gan)
+from .lenet import LeNet, feature_maps
+from .qlearning import epsilon_by_step, greedy_policy, plot_q_table, q_learning, run_policy
+from .rbm import RBM
+from .residual import BottleneckBlock, DeepStack, ResidualBlock, freeze, gradient_norms, unfreeze
+from .style import FeatureExtractor, content_loss, gram_matrix, style_loss, total_variation, transfer_style
+from .training import accuracy, fit, predict
+from .vae import VAE, train_vae, vae_loss
+from .wgan import Critic, LineGenerator, clip_weights, critic_loss, gradient_penalty, plot_critic, train_wgan
 
-_LAZY = {
-    "fit": "training", "predict": "training", "accuracy": "training",
-    "LeNet": "lenet", "feature_maps": "lenet",
-    "DeepStack": "residual", "ResidualBlock": "residual", "BottleneckBlock": "residual",
-    "gradient_norms": "residual", "freeze": "residual", "unfreeze": "residual",
-    "CharVocabulary": "charlm", "CharLM": "charlm", "sample_text": "charlm", "train_charlm": "charlm",
-    "Autoencoder": "autoencoders", "train_autoencoder": "autoencoders", "VAE": "autoencoders",
-    "vae_loss": "autoencoders", "train_vae": "autoencoders",
-    "RBM": "autoencoders", "kl_sparsity_penalty": "autoencoders", "ChannelAutoencoder": "autoencoders",
-    "Generator": "gan", "Discriminator": "gan", "DCGANGenerator": "gan", "DCGANDiscriminator": "gan",
-    "ConditionalGenerator": "gan", "ConditionalDiscriminator": "gan", "discriminator_loss": "gan",
-    "generator_loss": "gan", "train_gan": "gan",
-    "Critic": "wgan", "LineGenerator": "wgan", "plot_critic": "wgan", "critic_loss": "wgan", "clip_weights": "wgan",
-    "gradient_penalty": "wgan", "train_wgan": "wgan",
-    "FeatureExtractor": "style", "gram_matrix": "style", "content_loss": "style", "style_loss": "style",
-    "total_variation": "style", "transfer_style": "style",
-    "epsilon_by_step": "qlearning", "q_learning": "qlearning", "greedy_policy": "qlearning", "run_policy": "qlearning",
-    "plot_q_table": "qlearning",
-    "QNetwork": "dqn", "AtariQNetwork": "dqn", "ReplayBuffer": "dqn", "td_targets": "dqn", "sync_target": "dqn",
-    "train_dqn": "dqn", "evaluate_greedy": "dqn",
-}
-
-__all__ = list(_LAZY)
-
-
-def __getattr__(name):
-    if name in _LAZY:
-        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'dlcourse.models' has no attribute {name!r}; public names: {', '.join(__all__)}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(__all__))
+__all__ = [
+    "fit", "predict", "accuracy",
+    "LeNet", "feature_maps",
+    "DeepStack", "ResidualBlock", "BottleneckBlock", "gradient_norms", "freeze", "unfreeze",
+    "CharVocabulary", "CharLM", "sample_text", "train_charlm",
+    "Autoencoder", "train_autoencoder", "kl_sparsity_penalty", "VAE", "vae_loss", "train_vae", "RBM",
+    "ChannelAutoencoder",
+    "Generator", "Discriminator", "DCGANGenerator", "DCGANDiscriminator", "ConditionalGenerator",
+    "ConditionalDiscriminator", "discriminator_loss", "generator_loss", "train_gan",
+    "Critic", "LineGenerator", "plot_critic", "critic_loss", "clip_weights", "gradient_penalty", "train_wgan",
+    "FeatureExtractor", "gram_matrix", "content_loss", "style_loss", "total_variation", "transfer_style",
+    "epsilon_by_step", "q_learning", "greedy_policy", "run_policy", "plot_q_table",
+    "QNetwork", "AtariQNetwork", "ReplayBuffer", "td_targets", "sync_target", "DQNConfig", "train_dqn",
+    "evaluate_greedy",
+]

@@ -15,11 +15,17 @@ from softmax(logits_t / temperature), read it, repeat.
 - ``CharLM``          the model, a ``torch.nn.Module``: ids (N, T) -> logits (N, T, V) and the state
 - ``sample_text``     text from a prompt, the same text for the same seed
 - ``train_charlm``    Adam on random windows of the text, with gradient clipping; returns a history
+
+One step of ``train_charlm`` (truncated backpropagation through time)::
+
+    windows = N random slices of T + 1 characters of the text      # (N, T+1), each from a zero state
+    loss = mean_t cross_entropy(logits_t, c_{t+1})                 # L1  nats per character
+    g = grad(loss); g <- g * min(1, max_norm / |g|)                # L2  gradient clipping
+    theta <- Adam(theta, g)                                        # L3
 """
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 import torch
@@ -27,6 +33,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from .. import config
+from .._loop import TrainingLog
+from .._validation import check_choice, check_instance, check_int, check_real
 from ..config import progress as _progress
 
 __all__ = ["CharVocabulary", "CharLM", "sample_text", "train_charlm"]
@@ -44,9 +52,10 @@ class CharVocabulary:
     """
 
     def __init__(self, text):
-        if not isinstance(text, str) or not text:
-            raise ValueError("CharVocabulary expects a non-empty string to collect its characters from; "
-                             f"got {_describe(text)}.")
+        check_instance(text, "text", "CharVocabulary", str, "a non-empty string to collect its characters from")
+        if not text:
+            raise ValueError("CharVocabulary expects text to be a non-empty string to collect its characters from; "
+                             "got an empty string.")
         self.chars = sorted(set(text))
         self._ids = {char: i for i, char in enumerate(self.chars)}
 
@@ -66,8 +75,7 @@ class CharVocabulary:
 
     def encode(self, text) -> torch.Tensor:
         """The ids of the characters of ``text``: a LongTensor of shape (len(text),)."""
-        if not isinstance(text, str):
-            raise TypeError(f"CharVocabulary.encode expects a string; got {_describe(text)}.")
+        check_instance(text, "text", "CharVocabulary.encode", str, "a string")
         unknown = sorted(set(text) - set(self._ids))
         if unknown:
             shown = ", ".join(repr(c) for c in unknown[:10]) + (", ..." if len(unknown) > 10 else "")
@@ -81,10 +89,12 @@ class CharVocabulary:
         values = ids.detach().cpu().numpy() if isinstance(ids, torch.Tensor) else np.asarray(ids)
         if values.size == 0:
             return ""
-        if values.ndim != 1 or values.dtype.kind not in "iu":
-            raise ValueError("CharVocabulary.decode expects a 1-D sequence of integer ids; got "
-                             f"{'shape ' + str(values.shape) if values.ndim != 1 else values.dtype} "
-                             f"({_describe(ids)}).")
+        if values.dtype.kind not in "iu":
+            raise TypeError(f"CharVocabulary.decode expects ids to be a 1-D sequence of integer ids; got "
+                            f"{values.dtype} ({_describe(ids)}).")
+        if values.ndim != 1:
+            raise ValueError(f"CharVocabulary.decode expects ids to be a 1-D sequence of integer ids; got "
+                             f"shape {values.shape} ({_describe(ids)}).")
         bad = values[(values < 0) | (values >= self.size)]
         if bad.size:
             raise ValueError(f"CharVocabulary.decode expects ids in 0..{self.size - 1}; got {int(bad[0])}.")
@@ -108,16 +118,14 @@ class CharLM(nn.Module):
 
     def __init__(self, vocab_size, hidden_size=128, cell="lstm", embedding_dim=None, num_layers=1):
         super().__init__()
-        self.vocab_size = _check_int("CharLM", "vocab_size", vocab_size)
-        self.hidden_size = _check_int("CharLM", "hidden_size", hidden_size)
-        self.num_layers = _check_int("CharLM", "num_layers", num_layers)
-        if cell not in _CELLS:
-            raise ValueError(f"CharLM expects cell to be one of {', '.join(map(repr, _CELLS))}; got {cell!r}.")
-        self.cell = cell
+        self.vocab_size = check_int(vocab_size, "vocab_size", "CharLM", minimum=1)
+        self.hidden_size = check_int(hidden_size, "hidden_size", "CharLM", minimum=1)
+        self.num_layers = check_int(num_layers, "num_layers", "CharLM", minimum=1)
+        self.cell = check_choice(cell, "cell", "CharLM", _CELLS)
         if embedding_dim is None:
             self.embedding, input_size = None, self.vocab_size
         else:
-            input_size = _check_int("CharLM", "embedding_dim", embedding_dim)
+            input_size = check_int(embedding_dim, "embedding_dim", "CharLM", minimum=1)
             self.embedding = nn.Embedding(self.vocab_size, input_size)
         self.rnn = _CELLS[cell](input_size, self.hidden_size, num_layers=self.num_layers, batch_first=True)
         self.head = nn.Linear(self.hidden_size, self.vocab_size)  # W_hy, b_y
@@ -163,22 +171,18 @@ def sample_text(model, vocab, prompt, length, temperature=1.0, seed=0) -> str:
     The model runs in evaluation mode and is put back in its previous mode afterwards.
     Returns the prompt followed by the ``length`` new characters.
     """
-    if not isinstance(model, CharLM):
-        raise TypeError(f"sample_text expects model to be a CharLM; got {type(model).__name__}.")
-    if not isinstance(vocab, CharVocabulary):
-        raise TypeError(f"sample_text expects vocab to be a CharVocabulary; got {type(vocab).__name__}.")
+    check_instance(model, "model", "sample_text", CharLM, "a CharLM")
+    check_instance(vocab, "vocab", "sample_text", CharVocabulary, "a CharVocabulary")
     if vocab.size != model.vocab_size:
         raise ValueError(f"sample_text got a vocabulary of {vocab.size} characters for a model with "
                          f"vocab_size={model.vocab_size}; pass the vocabulary the model was built for.")
-    if not isinstance(prompt, str) or not prompt:
-        raise ValueError("sample_text expects a prompt of at least one character to start from; "
-                         f"got {_describe(prompt)}.")
-    length = _check_int("sample_text", "length", length, minimum=0)
-    if (isinstance(temperature, bool) or not isinstance(temperature, numbers.Real)
-            or not math.isfinite(temperature) or temperature <= 0):
-        raise ValueError("sample_text expects temperature to be a positive number (1.0 samples the model's "
-                         f"distribution, smaller is greedier); got {temperature!r}.")
-    generator = config.torch_generator(_check_int("sample_text", "seed", seed, minimum=0))
+    check_instance(prompt, "prompt", "sample_text", str, "a string of at least one character to start from")
+    if not prompt:
+        raise ValueError("sample_text expects a prompt of at least one character to start from; got an empty string.")
+    length = check_int(length, "length", "sample_text", minimum=0)
+    temperature = check_real(temperature, "temperature", "sample_text", minimum=0, open_minimum=True,
+                             allowed="a positive number (1.0 samples the model's distribution, smaller is greedier)")
+    generator = config.torch_generator(check_int(seed, "seed", "sample_text", minimum=0))
     prompt_ids = vocab.encode(prompt)[None]  # (1, P)
     was_training = model.training
     model.eval()
@@ -217,44 +221,32 @@ def train_charlm(model, ids, *, steps, seq_len=64, batch_size=32, lr=3e-3, max_g
     "val_step" (the steps measured) and "val_loss" (nats per character at those steps).
     The model is left in evaluation mode.
     """
-    if not isinstance(model, CharLM):
-        raise TypeError(f"train_charlm expects model to be a CharLM; got {type(model).__name__}.")
-    steps = _check_int("train_charlm", "steps", steps)
-    seq_len = _check_int("train_charlm", "seq_len", seq_len)
-    batch_size = _check_int("train_charlm", "batch_size", batch_size)
-    eval_every = _check_int("train_charlm", "eval_every", eval_every)
-    lr = _check_positive("train_charlm", "lr", lr)
-    if max_grad_norm is not None:
-        max_grad_norm = _check_positive("train_charlm", "max_grad_norm", max_grad_norm)
-    ids = _check_text_ids("train_charlm", "ids", ids, model.vocab_size, min_length=seq_len + 1)
-    if val_ids is not None:
-        val_ids = _check_text_ids("train_charlm", "val_ids", val_ids, model.vocab_size, min_length=2)
-    generator = config.torch_generator(_check_int("train_charlm", "seed", seed, minimum=0))
+    steps, seq_len, batch_size, eval_every, lr, max_grad_norm, ids, val_ids, seed = _check_training(
+        model, ids, val_ids, steps, seq_len, batch_size, eval_every, lr, max_grad_norm, seed)
+    generator = config.torch_generator(seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     offsets = torch.arange(seq_len + 1)  # (T+1,)
+    names = ["loss", "grad_norm"] + (["val_step", "val_loss"] if val_ids is not None else [])
 
-    history = {"loss": [], "grad_norm": []}
-    if val_ids is not None:
-        history.update(val_step=[], val_loss=[])
-    for step in _progress(range(1, steps + 1), desc="steps", disable=not progress):
-        model.train()
-        starts = torch.randint(0, len(ids) - seq_len, (batch_size,), generator=generator)  # (N,)
-        windows = ids[starts[:, None] + offsets]  # (N, T+1)
-        inputs, targets = windows[:, :-1], windows[:, 1:]  # (N, T) each: targets are the inputs shifted by one
-        logits, _ = model(inputs)  # (N, T, V)
-        loss = F.cross_entropy(logits.reshape(-1, model.vocab_size), targets.reshape(-1))
-        optimizer.zero_grad()
-        loss.backward()
-        # with max_norm=inf the call only measures the norm
-        grad_norm = nn.utils.clip_grad_norm_(model.parameters(), math.inf if max_grad_norm is None else max_grad_norm)
-        optimizer.step()
-        history["loss"].append(loss.item())
-        history["grad_norm"].append(grad_norm.item())
-        if val_ids is not None and (step % eval_every == 0 or step == steps):
-            history["val_step"].append(step)
-            history["val_loss"].append(_text_loss(model, val_ids, chunk=max(seq_len, 256)))
+    with TrainingLog(names, live=False, xlabel="step") as log:
+        for step in _progress(range(1, steps + 1), desc="steps", disable=not progress):
+            model.train()
+            starts = torch.randint(0, len(ids) - seq_len, (batch_size,), generator=generator)  # (N,)
+            windows = ids[starts[:, None] + offsets]  # (N, T+1)
+            inputs, targets = windows[:, :-1], windows[:, 1:]  # (N, T) each: targets are the inputs shifted by one
+            logits, _ = model(inputs)  # (N, T, V)
+            loss = F.cross_entropy(logits.reshape(-1, model.vocab_size), targets.reshape(-1))  # L1
+            optimizer.zero_grad()
+            loss.backward()
+            # L2; with max_norm=inf the call only measures the norm
+            grad_norm = nn.utils.clip_grad_norm_(model.parameters(),
+                                                 math.inf if max_grad_norm is None else max_grad_norm)
+            optimizer.step()  # L3
+            log.record(step, loss=loss, grad_norm=grad_norm)
+            if val_ids is not None and (step % eval_every == 0 or step == steps):
+                log.record(step, val_step=step, val_loss=_text_loss(model, val_ids, chunk=max(seq_len, 256)))
     model.eval()
-    return history
+    return log.history
 
 
 @torch.no_grad()
@@ -300,26 +292,31 @@ def _check_ids(where, ids, vocab_size):
                          f"got {low if low < 0 else high}.")
 
 
+def _check_training(model, ids, val_ids, steps, seq_len, batch_size, eval_every, lr, max_grad_norm, seed):
+    """train_charlm's arguments, checked and converted, in the order of its signature."""
+    check_instance(model, "model", "train_charlm", CharLM, "a CharLM")
+    steps, seq_len, batch_size, eval_every = (check_int(value, name, "train_charlm", minimum=1) for name, value in
+                                              (("steps", steps), ("seq_len", seq_len), ("batch_size", batch_size),
+                                               ("eval_every", eval_every)))
+    lr = check_real(lr, "lr", "train_charlm", minimum=0, open_minimum=True)
+    if max_grad_norm is not None:
+        max_grad_norm = check_real(max_grad_norm, "max_grad_norm", "train_charlm", minimum=0, open_minimum=True)
+    ids = _check_text_ids("train_charlm", "ids", ids, model.vocab_size, min_length=seq_len + 1)
+    if val_ids is not None:
+        val_ids = _check_text_ids("train_charlm", "val_ids", val_ids, model.vocab_size, min_length=2)
+    seed = check_int(seed, "seed", "train_charlm", minimum=0)
+    return steps, seq_len, batch_size, eval_every, lr, max_grad_norm, ids, val_ids, seed
+
+
 def _check_text_ids(where, name, ids, vocab_size, min_length):
     """A whole text as ids: a 1-D integer tensor of at least min_length entries, as int64."""
-    if not isinstance(ids, torch.Tensor) or ids.dtype not in _INTEGER_DTYPES or ids.ndim != 1:
-        what = (f"a {ids.dtype} tensor of shape {tuple(ids.shape)}" if isinstance(ids, torch.Tensor)
-                else _describe(ids))
-        raise ValueError(f"{where} expects {name} to be a 1-D LongTensor of character ids "
-                         f"(vocab.encode(text)); got {what}.")
+    allowed = "a 1-D LongTensor of character ids (vocab.encode(text))"
+    if not isinstance(ids, torch.Tensor) or ids.dtype not in _INTEGER_DTYPES:
+        what = f"a {ids.dtype} tensor" if isinstance(ids, torch.Tensor) else _describe(ids)
+        raise TypeError(f"{where} expects {name} to be {allowed}; got {what}.")
+    if ids.ndim != 1:
+        raise ValueError(f"{where} expects {name} to be {allowed}; got a tensor of shape {tuple(ids.shape)}.")
     if len(ids) < min_length:
         raise ValueError(f"{where} expects {name} to hold at least {min_length} characters; got {len(ids)}.")
     _check_ids(where, ids.long()[None], vocab_size)
     return ids.long()
-
-
-def _check_int(owner, name, value, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{owner} expects {name} to be an integer >= {minimum}; got {value!r}.")
-    return int(value)
-
-
-def _check_positive(owner, name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{owner} expects {name} to be a positive number; got {value!r}.")
-    return float(value)

@@ -10,6 +10,18 @@ Every discriminator here returns a *logit* l with D(x) = sigmoid(l). The losses 
 log D = log sigmoid(l) and log(1 - D) = log sigmoid(-l), which stay finite for any l,
 where log(sigmoid(l)) would give log(0) = -inf once sigmoid(l) rounds to 0.
 
+``train_gan`` is Algorithm 1 of Goodfellow et al. (2014), with Adam in place of the plain
+gradient step; its comments carry the step names used here::
+
+    for each training step:
+        repeat k times:                                          # discriminator steps
+            (D1) draw m examples x_1..x_m from the data p*
+            (D2) draw m noise vectors z_1..z_m from p_0
+            (D3) ascend V: minimise J_D = -1/m sum_i [log D(x_i) + log(1 - D(G(z_i)))]
+        (G1) draw m noise vectors z_1..z_m from p_0                # one generator step
+        (G2) descend: minimise J_G = -1/m sum_i log D(G(z_i))
+             (non-saturating; the game's own 1/m sum_i log(1 - D(G(z_i))) with saturating=True)
+
 - ``Generator``, ``Discriminator``  multilayer perceptrons for low-dimensional data (1-D
   densities, the ring of 8 Gaussians); the discriminator optionally sees a mini-batch
   statistic, the standard deviation of its features over the batch (Karras et al. 2018)
@@ -18,28 +30,28 @@ where log(sigmoid(l)) would give log(0) = -inf once sigmoid(l) rounds to 0.
   (Mirza & Osindero 2014)
 - ``discriminator_loss``, ``generator_loss``  the players' losses, from logits, with one-sided
   label smoothing and the saturating or non-saturating generator loss
-- ``train_gan``  the alternating algorithm: k discriminator steps, then one generator step
-- ``mode_coverage``  the share of samples near each mode of a mixture
-- ``plot_density_1d``, ``plot_samples_2d``  pictures of a 1-D GAN and of 2-D samples
+- ``train_gan``  the alternating algorithm above
+
+Pictures of what a GAN learned, and the share of a mixture's modes it covers, are in
+``dlcourse.models.gan_diagnostics``.
 """
 from __future__ import annotations
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from .. import config
+from .._loop import TrainingLog
+from .._validation import check_batch, check_choice, check_flag, check_instance, check_int, check_real
+from .._validation import check_tensor, check_widths
 from ..config import progress as _progress
-from ._checks import as_numpy as _as_numpy, check_int as _check_int, check_real as _check_real
-from ._checks import check_widths as _check_widths, float_tensor as _float_tensor, live_curves
 
 __all__ = [
     "Generator", "Discriminator", "MinibatchStdDev",
     "DCGANGenerator", "DCGANDiscriminator",
     "ConditionalGenerator", "ConditionalDiscriminator",
     "discriminator_loss", "generator_loss", "train_gan",
-    "mode_coverage", "plot_density_1d", "plot_samples_2d",
 ]
 
 
@@ -56,12 +68,10 @@ class Generator(nn.Module):
 
     def __init__(self, latent_dim=2, output_dim=2, hidden=(64, 64), output_activation=None):
         super().__init__()
-        self.latent_dim = _check_int("Generator", "latent_dim", latent_dim)
-        self.output_dim = _check_int("Generator", "output_dim", output_dim)
-        hidden = _check_widths("Generator", hidden)
-        if output_activation not in _OUTPUT_ACTIVATIONS:
-            raise ValueError("Generator expects output_activation to be None, 'tanh' or 'sigmoid'; "
-                             f"got {output_activation!r}.")
+        self.latent_dim = check_int(latent_dim, "latent_dim", "Generator", minimum=1)
+        self.output_dim = check_int(output_dim, "output_dim", "Generator", minimum=1)
+        hidden = check_widths(hidden, "hidden", "Generator", minimum_length=0)
+        check_choice(output_activation, "output_activation", "Generator", tuple(_OUTPUT_ACTIVATIONS))
         widths = [self.latent_dim, *hidden, self.output_dim]
         layers = []
         for fan_in, fan_out in zip(widths[:-2], widths[1:-1]):
@@ -72,12 +82,12 @@ class Generator(nn.Module):
         self.net = nn.Sequential(*layers)
 
     def forward(self, z):
-        return self.net(_check_matrix(type(self).__name__, z, self.latent_dim, "z"))
+        return self.net(check_batch(z, "z", type(self).__name__, self.latent_dim))
 
     @torch.no_grad()
     def sample(self, n, generator=None):
         """n samples G(z), z ~ N(0, I), without gradients; generator: an optional torch.Generator. (n, d)."""
-        n = _check_int(f"{type(self).__name__}.sample", "n", n)
+        n = check_int(n, "n", f"{type(self).__name__}.sample", minimum=1)
         return self(torch.randn(n, self.latent_dim, generator=generator))
 
 
@@ -109,11 +119,9 @@ class Discriminator(nn.Module):
 
     def __init__(self, input_dim=2, hidden=(64, 64), minibatch_std=False):
         super().__init__()
-        self.input_dim = _check_int("Discriminator", "input_dim", input_dim)
-        hidden = _check_widths("Discriminator", hidden)
-        if not isinstance(minibatch_std, bool):
-            raise TypeError(f"Discriminator expects minibatch_std to be True or False; got {minibatch_std!r}.")
-        self.minibatch_std = minibatch_std
+        self.input_dim = check_int(input_dim, "input_dim", "Discriminator", minimum=1)
+        hidden = check_widths(hidden, "hidden", "Discriminator", minimum_length=0)
+        self.minibatch_std = minibatch_std = check_flag(minibatch_std, "minibatch_std", "Discriminator")
         layers = [MinibatchStdDev()] if minibatch_std else []
         widths = [self.input_dim + minibatch_std, *hidden]
         for fan_in, fan_out in zip(widths[:-1], widths[1:]):
@@ -122,7 +130,7 @@ class Discriminator(nn.Module):
         self.net = nn.Sequential(*layers)
 
     def forward(self, x):
-        return self.net(_check_matrix(type(self).__name__, x, self.input_dim)).squeeze(1)  # (N,)
+        return self.net(check_batch(x, "x", type(self).__name__, self.input_dim)).squeeze(1)  # (N,)
 
 
 # ==================================================================== convolutional players
@@ -154,9 +162,9 @@ class DCGANGenerator(nn.Module):
 
     def __init__(self, latent_dim=32, image_size=28, channels=(32, 16), out_channels=1):
         super().__init__()
-        self.latent_dim = _check_int(type(self).__name__, "latent_dim", latent_dim)
+        self.latent_dim = check_int(latent_dim, "latent_dim", type(self).__name__, minimum=1)
         self.image_size, self.channels, self.start = _check_image_geometry(type(self).__name__, image_size, channels)
-        self.out_channels = _check_int(type(self).__name__, "out_channels", out_channels)
+        self.out_channels = check_int(out_channels, "out_channels", type(self).__name__, minimum=1)
         c0, s = self.channels[0], self.start
         self.project = nn.Sequential(nn.Linear(self.latent_dim, c0 * s * s, bias=False),
                                      nn.BatchNorm1d(c0 * s * s), nn.ReLU())
@@ -169,7 +177,7 @@ class DCGANGenerator(nn.Module):
         _normal_init(self)
 
     def forward(self, z):
-        z = _check_matrix(type(self).__name__, z, self.latent_dim, "z")
+        z = check_batch(z, "z", type(self).__name__, self.latent_dim)
         h = self.project(z).view(-1, self.channels[0], self.start, self.start)  # (N, c0, s, s)
         return self.upsample(h)
 
@@ -180,7 +188,7 @@ class DCGANGenerator(nn.Module):
         The batch-norm layers use batch statistics in training mode and their running
         averages in evaluation mode (``model.eval()``, which ``train_gan`` leaves the model in).
         """
-        n = _check_int(f"{type(self).__name__}.sample", "n", n)
+        n = check_int(n, "n", f"{type(self).__name__}.sample", minimum=1)
         return self(torch.randn(n, self.latent_dim, generator=generator))
 
 
@@ -198,7 +206,7 @@ class DCGANDiscriminator(nn.Module):
     def __init__(self, image_size=28, channels=(32, 16), in_channels=1):
         super().__init__()
         self.image_size, self.channels, self.start = _check_image_geometry(type(self).__name__, image_size, channels)
-        self.in_channels = _check_int(type(self).__name__, "in_channels", in_channels)
+        self.in_channels = check_int(in_channels, "in_channels", type(self).__name__, minimum=1)
         widths = [self.in_channels, *self.channels[::-1]]
         layers = []
         for index, (c_in, c_out) in enumerate(zip(widths[:-1], widths[1:])):
@@ -230,14 +238,14 @@ class ConditionalGenerator(nn.Module):
     def __init__(self, num_classes=10, latent_dim=32, embedding_dim=10, image_size=28, channels=(32, 16),
                  out_channels=1):
         super().__init__()
-        self.num_classes = _check_int(type(self).__name__, "num_classes", num_classes)
-        self.latent_dim = _check_int(type(self).__name__, "latent_dim", latent_dim)
-        self.embedding_dim = _check_int(type(self).__name__, "embedding_dim", embedding_dim)
+        self.num_classes = check_int(num_classes, "num_classes", type(self).__name__, minimum=1)
+        self.latent_dim = check_int(latent_dim, "latent_dim", type(self).__name__, minimum=1)
+        self.embedding_dim = check_int(embedding_dim, "embedding_dim", type(self).__name__, minimum=1)
         self.embedding = nn.Embedding(self.num_classes, self.embedding_dim)
         self.generator = DCGANGenerator(self.latent_dim + self.embedding_dim, image_size, channels, out_channels)
 
     def forward(self, z, labels):
-        z = _check_matrix(type(self).__name__, z, self.latent_dim, "z")
+        z = check_batch(z, "z", type(self).__name__, self.latent_dim)
         labels = _check_labels(type(self).__name__, labels, self.num_classes, len(z))
         return self.generator(torch.cat([z, self.embedding(labels)], dim=1))  # input (N, latent_dim + embedding_dim)
 
@@ -261,9 +269,9 @@ class ConditionalDiscriminator(nn.Module):
 
     def __init__(self, num_classes=10, image_size=28, channels=(32, 16), in_channels=1):
         super().__init__()
-        self.num_classes = _check_int(type(self).__name__, "num_classes", num_classes)
-        self.discriminator = DCGANDiscriminator(image_size, channels, _check_int(type(self).__name__, "in_channels",
-                                                                                 in_channels) + 1)
+        self.num_classes = check_int(num_classes, "num_classes", type(self).__name__, minimum=1)
+        in_channels = check_int(in_channels, "in_channels", type(self).__name__, minimum=1)
+        self.discriminator = DCGANDiscriminator(image_size, channels, in_channels + 1)  # + the label's channel
         self.image_size, self.in_channels = self.discriminator.image_size, in_channels
         self.embedding = nn.Embedding(self.num_classes, self.image_size * self.image_size)
 
@@ -289,7 +297,7 @@ def discriminator_loss(real_logits, fake_logits, smoothing=0.0):
     """
     _check_logits("discriminator_loss", "real_logits", real_logits)
     _check_logits("discriminator_loss", "fake_logits", fake_logits)
-    smoothing = _check_real("discriminator_loss", "smoothing", smoothing, "a number in [0, 1)", lambda v: 0 <= v < 1)
+    smoothing = check_real(smoothing, "smoothing", "discriminator_loss", minimum=0, maximum=1, open_maximum=True)
     # log D = logsigmoid(l) and log(1 - D) = logsigmoid(-l): finite for every logit
     real = -((1 - smoothing) * F.logsigmoid(real_logits) + smoothing * F.logsigmoid(-real_logits)).mean()
     fake = -F.logsigmoid(-fake_logits).mean()
@@ -308,9 +316,7 @@ def generator_loss(fake_logits, saturating=False):
     fake_logits: a tensor of any shape (the mean runs over all entries). Returns a 0-d tensor.
     """
     _check_logits("generator_loss", "fake_logits", fake_logits)
-    if not isinstance(saturating, bool):
-        raise TypeError(f"generator_loss expects saturating to be True or False; got {saturating!r}.")
-    if saturating:
+    if check_flag(saturating, "saturating", "generator_loss"):
         return F.logsigmoid(-fake_logits).mean()   # log(1 - D)
     return -F.logsigmoid(fake_logits).mean()       # -log D
 
@@ -321,7 +327,7 @@ def train_gan(generator, discriminator, X, *, steps, labels=None, batch_size=64,
               progress=True):
     """Train a GAN with the alternating algorithm of Goodfellow et al. (2014), using Adam.
 
-    One step of the loop::
+    One step of the loop (steps D1-D3 and G1-G2 of the module docstring)::
 
         repeat k times:                                   # discriminator steps
             x ~ m real examples, z ~ m noise vectors
@@ -330,6 +336,7 @@ def train_gan(generator, discriminator, X, *, steps, labels=None, batch_size=64,
         theta <- theta - lr * grad_theta generator_loss(D(G(z)), saturating)
 
     (with Adam in place of the plain gradient step; betas (0.5, 0.999) as Radford et al. 2016).
+    Lecture 11 writes this loop out in full once; this function runs exactly that loop.
     generator: a ``Generator``, ``DCGANGenerator`` or ``ConditionalGenerator`` (any module
         with a ``latent_dim`` attribute); discriminator: a matching discriminator returning logits.
     X: real examples (N, ...) (NumPy array or tensor), with the shape the generator outputs.
@@ -347,9 +354,65 @@ def train_gan(generator, discriminator, X, *, steps, labels=None, batch_size=64,
     "g_loss", "d_real" (mean D(x) on the last real batch) and "d_fake" (mean D(G(z)) in
     the generator step). Both models are left in evaluation mode.
     """
+    X, labels, noise, lr, lr_d = _checked_gan_arguments(generator, discriminator, X, labels, steps, batch_size, k,
+                                                        lr, lr_d, smoothing, seed, callback)
+    conditional = labels is not None
+    opt_g = torch.optim.Adam(generator.parameters(), lr=lr, betas=betas)
+    opt_d = torch.optim.Adam(discriminator.parameters(), lr=lr_d, betas=betas)
+
+    def fake_batch():                                       # z ~ p_0 (and y uniform), x = G(z)
+        z = torch.randn(batch_size, generator.latent_dim, generator=noise)
+        if not conditional:
+            return generator(z), None
+        y = torch.randint(generator.num_classes, (batch_size,), generator=noise)
+        return generator(z, y), y
+
+    def D(x, y):                                            # a logit l, D(x) = sigmoid(l)
+        return discriminator(x) if y is None else discriminator(x, y)
+
+    generator.train()
+    discriminator.train()
+    panels = {"loss": ["d_loss", "g_loss"], "D": ["d_real", "d_fake"]}
+    with TrainingLog(["d_loss", "g_loss", "d_real", "d_fake"], panels, live=live, xlabel="step") as log:
+        for step in _progress(range(1, steps + 1), desc="GAN steps", disable=not progress):
+            d_total = 0.0
+            for _ in range(k):                              # k discriminator steps
+                rows = torch.randint(len(X), (batch_size,), generator=noise)      # (D1) x_1..x_m ~ p*
+                y_real = labels[rows] if conditional else None
+                with torch.no_grad():                       # G is fixed while D learns
+                    fake, y_fake = fake_batch()                                    # (D2) G(z_1..z_m)
+                real_logits = D(X[rows], y_real)
+                d_loss = discriminator_loss(real_logits, D(fake, y_fake), smoothing)  # (D3) J_D = -V
+                opt_d.zero_grad()
+                d_loss.backward()
+                opt_d.step()                                                       # (D3) ascend V
+                d_total += d_loss.item()
+            fake, y_fake = fake_batch()                                            # (G1) G(z_1..z_m)
+            fake_logits = D(fake, y_fake)
+            g_loss = generator_loss(fake_logits, saturating)                       # (G2) J_G
+            opt_g.zero_grad()
+            g_loss.backward()                               # also fills D's gradients; opt_d zeroes them
+            opt_g.step()                                                           # (G2) descend J_G
+            log.record(step, d_loss=d_total / k, g_loss=g_loss, d_real=torch.sigmoid(real_logits).mean(),
+                       d_fake=torch.sigmoid(fake_logits).mean())
+            if callback is not None:
+                callback(step, generator, discriminator)
+    generator.eval()
+    discriminator.eval()
+    return log.history
+
+
+# ================================================================================== helpers
+_OUTPUT_ACTIVATIONS = {None: None, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
+
+
+def _checked_gan_arguments(generator, discriminator, X, labels, steps, batch_size, k, lr, lr_d, smoothing, seed,
+                           callback):
+    """train_gan's arguments checked: returns X as a float tensor, the labels as a long
+    tensor (None for unconditional players), the seeded torch.Generator of the run and the
+    two learning rates as floats (lr_d defaults to lr)."""
     for name, model in (("generator", generator), ("discriminator", discriminator)):
-        if not isinstance(model, nn.Module):
-            raise TypeError(f"train_gan expects {name} to be a torch.nn.Module; got {type(model).__name__}.")
+        check_instance(model, name, "train_gan", nn.Module, "a torch.nn.Module")
     if not isinstance(getattr(generator, "latent_dim", None), int):
         raise TypeError("train_gan expects a generator with a latent_dim attribute (Generator, DCGANGenerator or "
                         f"ConditionalGenerator); got {type(generator).__name__}.")
@@ -358,16 +421,16 @@ def train_gan(generator, discriminator, X, *, steps, labels=None, batch_size=64,
         raise TypeError("train_gan expects both players conditional (ConditionalGenerator and "
                         "ConditionalDiscriminator) or neither; got "
                         f"{type(generator).__name__} and {type(discriminator).__name__}.")
-    steps = _check_int("train_gan", "steps", steps)
-    batch_size = _check_int("train_gan", "batch_size", batch_size)
-    k = _check_int("train_gan", "k", k)
-    lr = _check_real("train_gan", "lr", lr, "a positive learning rate", lambda v: v > 0)
-    lr_d = lr if lr_d is None else _check_real("train_gan", "lr_d", lr_d, "a positive learning rate", lambda v: v > 0)
-    smoothing = _check_real("train_gan", "smoothing", smoothing, "a number in [0, 1)", lambda v: 0 <= v < 1)
+    for name, value in (("steps", steps), ("batch_size", batch_size), ("k", k)):
+        check_int(value, name, "train_gan", minimum=1)
+    lr, lr_d = (None if value is None else check_real(value, name, "train_gan", minimum=0, open_minimum=True,
+                                                      allowed="a positive learning rate")
+                for name, value in (("lr", lr), ("lr_d", lr_d)))
+    check_real(smoothing, "smoothing", "train_gan", minimum=0, maximum=1, open_maximum=True)
     if callback is not None and not callable(callback):
         raise TypeError(f"train_gan expects callback to be a function (step, generator, discriminator); "
                         f"got {type(callback).__name__}.")
-    X = _float_tensor("train_gan", "X", X)
+    X = check_tensor(X, "X", "train_gan", examples=True)
     if conditional:
         if labels is None:
             raise ValueError("train_gan with conditional players needs labels: one class label per example of X.")
@@ -375,163 +438,9 @@ def train_gan(generator, discriminator, X, *, steps, labels=None, batch_size=64,
     elif labels is not None:
         raise ValueError("train_gan got labels but the players are not conditional; use ConditionalGenerator and "
                          "ConditionalDiscriminator, or leave labels=None.")
-    noise = config.torch_generator(_check_int("train_gan", "seed", seed, minimum=0))
+    noise = config.torch_generator(check_int(seed, "seed", "train_gan", minimum=0))
     _check_sample_shape(generator, X, conditional)
-
-    opt_g = torch.optim.Adam(generator.parameters(), lr=lr, betas=betas)
-    opt_d = torch.optim.Adam(discriminator.parameters(), lr=lr_d, betas=betas)
-
-    def fake_batch():
-        z = torch.randn(batch_size, generator.latent_dim, generator=noise)
-        if not conditional:
-            return generator(z), None
-        y = torch.randint(generator.num_classes, (batch_size,), generator=noise)
-        return generator(z, y), y
-
-    def score(x, y):
-        return discriminator(x) if y is None else discriminator(x, y)
-
-    history = {"d_loss": [], "g_loss": [], "d_real": [], "d_fake": []}
-    curves = live_curves({"loss": ["d_loss", "g_loss"], "D": ["d_real", "d_fake"]}, live, xlabel="step")
-    generator.train()
-    discriminator.train()
-    for step in _progress(range(1, steps + 1), desc="GAN steps", disable=not progress):
-        d_total = 0.0
-        for _ in range(k):                                      # k discriminator steps
-            rows = torch.randint(len(X), (batch_size,), generator=noise)
-            y_real = labels[rows] if conditional else None
-            with torch.no_grad():                               # G is fixed while D learns
-                fake, y_fake = fake_batch()
-            real_logits = score(X[rows], y_real)
-            d_loss = discriminator_loss(real_logits, score(fake, y_fake), smoothing)
-            opt_d.zero_grad()
-            d_loss.backward()
-            opt_d.step()
-            d_total += d_loss.item()
-        fake, y_fake = fake_batch()                             # one generator step
-        fake_logits = score(fake, y_fake)
-        g_loss = generator_loss(fake_logits, saturating)
-        opt_g.zero_grad()
-        g_loss.backward()                                       # also fills D's gradients; opt_d zeroes them
-        opt_g.step()
-
-        history["d_loss"].append(d_total / k)
-        history["g_loss"].append(g_loss.item())
-        history["d_real"].append(torch.sigmoid(real_logits).mean().item())
-        history["d_fake"].append(torch.sigmoid(fake_logits).mean().item())
-        if curves is not None:
-            curves.update(step, {name: history[name][-1] for name in curves.series})
-        if callback is not None:
-            callback(step, generator, discriminator)
-    generator.eval()
-    discriminator.eval()
-    if curves is not None:
-        curves.finish()
-    return history
-
-
-# ================================================================================ evaluation
-def mode_coverage(samples, centres, std):
-    """The share of samples that lie within 3 standard deviations of each mode of a mixture.
-
-    samples: (N, d) points (array or tensor); centres: (K, d) mode centres; std: the modes'
-    standard deviation. A sample counts for the nearest centre if its distance is at most
-    3 * std. Returns a (K,) NumPy array of fractions of all N samples (summing to at most 1);
-    the rest are "between modes". A mode is *covered* if its share is not tiny, e.g.
-    ``(mode_coverage(...) >= 0.02).sum()`` counts the modes a generator still produces.
-    """
-    samples, centres = _as_numpy(samples), _as_numpy(centres)
-    if samples.ndim != 2 or centres.ndim != 2 or samples.shape[1] != centres.shape[1] or not len(samples):
-        raise ValueError("mode_coverage expects samples (N, d) and centres (K, d) with the same d and N >= 1; "
-                         f"got shapes {samples.shape} and {centres.shape}.")
-    std = _check_real("mode_coverage", "std", std, "a positive standard deviation", lambda v: v > 0)
-    distances = np.linalg.norm(samples[:, None, :] - centres[None, :, :], axis=2)  # (N, K)
-    nearest = distances.argmin(axis=1)
-    close = distances[np.arange(len(samples)), nearest] <= 3 * std
-    return np.bincount(nearest[close], minlength=len(centres)) / len(samples)
-
-
-# ================================================================================== plotting
-def plot_density_1d(grid, p_data, p_model=None, model_samples=None, discriminator=None, ax=None, title=None):
-    """The 1-D picture of Goodfellow et al. (2014): data density, model density, discriminator.
-
-    grid: (G,) points on the x axis; p_data: (G,) the data density p* on the grid.
-    p_model: (G,) the model density p_G on the grid, and/or model_samples: (M,) generated
-        points, drawn as a normalised histogram.
-    discriminator: (G,) values D(x) in [0, 1] on the grid, drawn on a second y axis with the
-        level 1/2 it reaches at the equilibrium.
-    Returns the Axes (the densities' axis).
-    """
-    import matplotlib.pyplot as plt
-
-    grid = _as_numpy(grid)
-    if grid.ndim != 1 or len(grid) < 2:
-        raise ValueError(f"plot_density_1d expects grid of shape (G,) with G >= 2 points; got shape {grid.shape}.")
-    curves = {"p_data": p_data, "p_model": p_model, "discriminator": discriminator}
-    curves = {name: _as_numpy(values) for name, values in curves.items() if values is not None}
-    for name, values in curves.items():
-        if values.shape != grid.shape:
-            raise ValueError(f"plot_density_1d expects {name} of shape {grid.shape}, one value per grid point; "
-                             f"got shape {values.shape}.")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
-    ax.plot(grid, curves["p_data"], color="black", lw=2, label="$p^*$ (data)")
-    if "p_model" in curves:
-        ax.plot(grid, curves["p_model"], color="tab:green", lw=2, label="$p_G$ (model)")
-    if model_samples is not None:
-        ax.hist(_as_numpy(model_samples).ravel(), bins=50, range=(grid[0], grid[-1]), density=True,
-                color="tab:green", alpha=0.3, label="G(z) samples")
-    ax.set(xlabel="x", ylabel="density")
-    ax.set_ylim(bottom=0)
-    handles, names = ax.get_legend_handles_labels()
-    if "discriminator" in curves:
-        twin = ax.twinx()
-        (line,) = twin.plot(grid, curves["discriminator"], color="tab:blue", ls="--", lw=2, label="D(x)")
-        twin.axhline(0.5, color="tab:blue", lw=0.8, ls=":")
-        twin.set_ylim(0, 1.05)
-        twin.set_ylabel("D(x)", color="tab:blue")
-        handles, names = handles + [line], names + ["D(x)"]
-    ax.legend(handles, names, loc="upper left", fontsize="small")
-    if title is not None:
-        ax.set_title(title)
-    return ax
-
-
-def plot_samples_2d(real=None, fake=None, centres=None, ax=None, title=None, limit=None):
-    """Scatter 2-D real samples (grey) and generated samples (red), optionally marking mode centres.
-
-    real, fake: (N, 2) and (M, 2) points (arrays or tensors) or None; centres: (K, 2) or None,
-    drawn as crosses; limit: half-width of the square view (None: matplotlib's choice).
-    Returns the Axes.
-    """
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(4, 4), layout="constrained")
-    for name, points, style in (("real", real, dict(s=4, color="0.6", alpha=0.5)),
-                                ("generated", fake, dict(s=4, color="tab:red", alpha=0.5)),
-                                ("centres", centres, dict(s=40, color="black", marker="x"))):
-        if points is None:
-            continue
-        points = _as_numpy(points)
-        if points.ndim != 2 or points.shape[1] != 2:
-            raise ValueError(f"plot_samples_2d expects {name} points of shape (N, 2); got shape {points.shape}.")
-        ax.scatter(points[:, 0], points[:, 1], label=name, **style)
-    if limit is not None:
-        limit = _check_real("plot_samples_2d", "limit", limit, "a positive number", lambda v: v > 0)
-        ax.set(xlim=(-limit, limit), ylim=(-limit, limit))
-    ax.set_aspect("equal")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    if title is not None:
-        ax.set_title(title, fontsize="medium")
-    return ax
-
-
-# ================================================================================== helpers
-_OUTPUT_ACTIVATIONS = {None: None, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
-
-
+    return X, labels, noise, lr, lr if lr_d is None else lr_d
 
 
 def _check_sample_shape(generator, X, conditional):
@@ -548,25 +457,15 @@ def _check_sample_shape(generator, X, conditional):
 
 
 def _check_logits(function, name, logits):
-    if not isinstance(logits, torch.Tensor):
-        raise TypeError(f"{function} expects {name} to be a torch tensor of logits; got {type(logits).__name__}.")
+    check_instance(logits, name, function, torch.Tensor, "a torch tensor of logits")
     if not logits.is_floating_point() or logits.numel() == 0:
         raise ValueError(f"{function} expects {name} to be a non-empty floating-point tensor of logits; "
                          f"got shape {tuple(logits.shape)}, dtype {logits.dtype}.")
 
 
-def _check_matrix(owner, x, width, name="x"):
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"{owner} expects {name} to be a torch tensor of shape (N, {width}); got {type(x).__name__}.")
-    if x.ndim != 2 or x.shape[1] != width:
-        raise ValueError(f"{owner} expects {name} of shape (N, {width}); got shape {tuple(x.shape)}.")
-    return x
-
-
 def _check_images(owner, x, channels, size):
     expected = f"(N, {channels}, {size}, {size})"
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"{owner} expects x to be a torch tensor of shape {expected}; got {type(x).__name__}.")
+    check_instance(x, "x", owner, torch.Tensor, f"a torch tensor of shape {expected}")
     if tuple(x.shape[1:]) != (channels, size, size) or x.ndim != 4:
         hint = " Reshape flat images first: x.reshape(-1, 1, H, W)." if x.ndim == 2 else ""
         raise ValueError(f"{owner} expects x of shape {expected}; got shape {tuple(x.shape)}.{hint}")
@@ -574,7 +473,13 @@ def _check_images(owner, x, channels, size):
 
 
 def _check_labels(owner, labels, num_classes, n=None):
-    labels = torch.as_tensor(labels)
+    """labels as a long tensor (N,) of classes in [0, num_classes): TypeError if they are not
+    numbers, ValueError for another shape, non-integer classes or a class out of range."""
+    try:
+        labels = torch.as_tensor(labels)
+    except (TypeError, ValueError, RuntimeError) as error:
+        raise TypeError(f"{owner} expects labels to be a tensor or array of integer classes; "
+                        f"got {type(labels).__name__}.") from error
     if labels.ndim != 1 or labels.is_floating_point() or labels.dtype == torch.bool:
         raise ValueError(f"{owner} expects labels of shape (N,) holding integer classes in [0, {num_classes}); "
                          f"got shape {tuple(labels.shape)}, dtype {labels.dtype}.")
@@ -587,10 +492,8 @@ def _check_labels(owner, labels, num_classes, n=None):
 
 
 def _check_image_geometry(owner, image_size, channels):
-    image_size = _check_int(owner, "image_size", image_size)
-    channels = _check_widths(owner, channels, "channels", "(32, 16)")
-    if not channels:
-        raise ValueError(f"{owner} expects at least one entry in channels, such as (32, 16); got ().")
+    image_size = check_int(image_size, "image_size", owner, minimum=1)
+    channels = check_widths(channels, "channels", owner, example="(32, 16)")
     factor = 2 ** len(channels)
     if image_size % factor:
         raise ValueError(f"{owner} expects image_size divisible by 2^len(channels) = {factor} (one doubling per "

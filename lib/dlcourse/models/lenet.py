@@ -19,10 +19,10 @@ ReLU and max pooling, used here, train faster and are what later networks kept.
 """
 from __future__ import annotations
 
-import numbers
-
 import torch
 from torch import nn
+
+from .._validation import check_instance, check_int, check_tensor, check_widths
 
 __all__ = ["LeNet", "feature_maps"]
 
@@ -44,10 +44,10 @@ class LeNet(nn.Module):
 
     def __init__(self, in_channels=1, num_classes=10, channels=(6, 16), hidden=(120, 84)):
         super().__init__()
-        self.in_channels = _check_int("in_channels", in_channels)
-        self.num_classes = _check_int("num_classes", num_classes)
-        c1, c2 = _check_pair("channels", channels)
-        h1, h2 = _check_pair("hidden", hidden)
+        self.in_channels = check_int(in_channels, "in_channels", "LeNet", minimum=1)
+        self.num_classes = check_int(num_classes, "num_classes", "LeNet", minimum=1)
+        c1, c2 = _check_pair("channels", channels, example="(6, 16)")
+        h1, h2 = _check_pair("hidden", hidden, example="(120, 84)")
         self.conv1 = nn.Conv2d(self.in_channels, c1, kernel_size=5, padding=2)  # keeps 28x28
         self.pool1 = nn.MaxPool2d(kernel_size=2, stride=2)
         self.conv2 = nn.Conv2d(c1, c2, kernel_size=5)  # 14x14 -> 10x10: no padding
@@ -87,14 +87,9 @@ def feature_maps(model, x):
     ("conv2", (N, c2, 10, 10)), ("pool2", (N, c2, 5, 5)); the conv maps are after their ReLU.
     The model is put in evaluation mode.
     """
-    if not isinstance(model, LeNet):
-        raise TypeError(f"feature_maps expects a dlcourse.models.LeNet; got {type(model).__name__}.")
+    check_instance(model, "model", "feature_maps", LeNet, "a dlcourse.models.LeNet")
     if not isinstance(x, torch.Tensor):
-        try:
-            x = torch.as_tensor(x, dtype=torch.float32)
-        except (TypeError, ValueError, RuntimeError) as error:
-            raise TypeError(f"feature_maps expects x to be a tensor or array of images; got {type(x).__name__}.") \
-                from error
+        x = check_tensor(x, "x", "feature_maps")
     if x.ndim == 3:
         x = x.unsqueeze(0)  # one image -> a batch of one
     model.eval()
@@ -104,8 +99,7 @@ def feature_maps(model, x):
 # ---------------------------------------------------------------------------- validation
 def _check_images(x, channels):
     expected = f"(N, {channels}, {_SIDE}, {_SIDE})"
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"LeNet expects x to be a float tensor of shape {expected}; got {type(x).__name__}.")
+    check_instance(x, "x", "LeNet", torch.Tensor, f"a float tensor of shape {expected}")
     if x.ndim != 4 or tuple(x.shape[1:]) != (channels, _SIDE, _SIDE):
         whole_images = x.numel() > 0 and x.numel() % (channels * _SIDE * _SIDE) == 0
         hint = (f"; reshape it with x.reshape(-1, {channels}, {_SIDE}, {_SIDE}) (dlcourse.datasets.mnist_5k "
@@ -113,13 +107,9 @@ def _check_images(x, channels):
         raise ValueError(f"LeNet expects x of shape {expected}; got shape {tuple(x.shape)}{hint}.")
 
 
-def _check_int(name, value, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"LeNet expects {name} to be an integer >= {minimum}; got {value!r}.")
-    return int(value)
-
-
-def _check_pair(name, value):
-    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 2:
-        raise ValueError(f"LeNet expects {name} to be a pair of positive integers; got {value!r}.")
-    return _check_int(f"{name}[0]", value[0]), _check_int(f"{name}[1]", value[1])
+def _check_pair(name, value, example):
+    """Two positive widths: TypeError if they are not integers, ValueError if not exactly two."""
+    widths = check_widths(value, name, "LeNet", example=example)
+    if len(widths) != 2:
+        raise ValueError(f"LeNet expects {name} to be a pair of positive integers such as {example}; got {value!r}.")
+    return widths

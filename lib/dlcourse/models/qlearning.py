@@ -12,11 +12,10 @@ tried while the estimates settle. The greedy policy pi(s) = argmax_a Q(s, a) is 
 """
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from .. import config
+from .._validation import check_array, check_int, check_real
 from ..config import progress as _progress
 
 __all__ = ["epsilon_by_step", "q_learning", "greedy_policy", "run_policy", "plot_q_table"]
@@ -30,11 +29,11 @@ def epsilon_by_step(step, start=1.0, end=0.05, decay_steps=10_000) -> float:
     epsilon_t = max(end, start - (start - end) * t / decay_steps), the schedule of Mnih et al. (2015).
     step: a non-negative integer (steps or episodes, whichever the caller counts).
     """
-    for name, value in (("step", step), ("decay_steps", decay_steps)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < (0 if name == "step" else 1):
-            raise ValueError(f"epsilon_by_step expects {name} to be an integer >= {0 if name == 'step' else 1}; "
-                             f"got {value!r}.")
-    if not (0.0 <= end <= start <= 1.0):
+    step = check_int(step, "step", "epsilon_by_step", minimum=0)
+    decay_steps = check_int(decay_steps, "decay_steps", "epsilon_by_step", minimum=1)
+    check_real(start, "start", "epsilon_by_step", minimum=0, maximum=1)
+    check_real(end, "end", "epsilon_by_step", minimum=0, maximum=1)
+    if end > start:
         raise ValueError(f"epsilon_by_step expects 0 <= end <= start <= 1; got start={start!r}, end={end!r}.")
     return max(end, start - (start - end) * step / decay_steps)
 
@@ -52,13 +51,12 @@ def q_learning(env, episodes, alpha=0.1, gamma=0.99, epsilon_start=1.0, epsilon_
     lists "return" and "epsilon".
     """
     n_states, n_actions = _discrete_sizes(env)
-    if isinstance(episodes, bool) or not isinstance(episodes, numbers.Integral) or episodes < 1:
-        raise ValueError(f"q_learning expects episodes to be a positive integer; got {episodes!r}.")
-    if not 0 < alpha <= 1:
-        raise ValueError(f"q_learning expects alpha in (0, 1]; got {alpha!r}.")
-    if not 0 <= gamma <= 1:
-        raise ValueError(f"q_learning expects gamma in [0, 1]; got {gamma!r}.")
-    decay_episodes = decay_episodes or max(1, episodes // 2)
+    episodes = check_int(episodes, "episodes", "q_learning", minimum=1)
+    check_real(alpha, "alpha", "q_learning", minimum=0, maximum=1, open_minimum=True)
+    check_real(gamma, "gamma", "q_learning", minimum=0, maximum=1)
+    decay_episodes = (max(1, episodes // 2) if decay_episodes is None
+                      else check_int(decay_episodes, "decay_episodes", "q_learning", minimum=1))
+    seed = check_int(seed, "seed", "q_learning", minimum=0)
     rng = config.rng(seed)
     env.action_space.seed(config.shifted_seed(seed))
     Q = np.zeros((n_states, n_actions))
@@ -86,9 +84,7 @@ def q_learning(env, episodes, alpha=0.1, gamma=0.99, epsilon_start=1.0, epsilon_
 
 def greedy_policy(Q) -> np.ndarray:
     """pi(s) = argmax_a Q(s, a) for every state: Q (n_states, n_actions) -> (n_states,) int64."""
-    Q = np.asarray(Q, dtype=float)
-    if Q.ndim != 2:
-        raise ValueError(f"greedy_policy expects a Q table of shape (n_states, n_actions); got shape {Q.shape}.")
+    Q = check_array(Q, "Q", "greedy_policy", ndim=2, allowed="a Q table of shape (n_states, n_actions)")
     return Q.argmax(axis=1)
 
 
@@ -99,11 +95,10 @@ def run_policy(env, policy, episodes=100, seed=0) -> np.ndarray:
     Returns the (episodes,) array of returns.
     """
     n_states, _ = _discrete_sizes(env)
-    policy = np.asarray(policy)
-    if policy.shape != (n_states,):
-        raise ValueError(f"run_policy expects one action per state, shape ({n_states},); got shape {policy.shape}.")
-    returns = np.zeros(episodes)
-    for k in range(episodes):
+    policy = check_array(policy, "policy", "run_policy", shape=(n_states,), dtype=None,
+                         allowed=f"one action per state, shape ({n_states},)")
+    returns = np.zeros(check_int(episodes, "episodes", "run_policy", minimum=1))
+    for k in range(len(returns)):
         state, _ = env.reset(seed=config.shifted_seed(seed + k))
         done = False
         while not done:
@@ -124,10 +119,8 @@ def plot_q_table(Q, desc, ax=None, title=None):
 
     desc = np.asarray(desc).astype(str)
     rows, cols = desc.shape
-    Q = np.asarray(Q, dtype=float)
-    if Q.shape != (rows * cols, 4):
-        raise ValueError(f"plot_q_table expects Q of shape ({rows * cols}, 4) for a {rows} x {cols} map; "
-                         f"got shape {Q.shape}.")
+    Q = check_array(Q, "Q", "plot_q_table", shape=(rows * cols, 4),
+                    allowed=f"a table of shape ({rows * cols}, 4) for a {rows} x {cols} map")
     if ax is None:
         _, ax = plt.subplots(figsize=(0.9 * cols + 1.2, 0.9 * rows))
     values = Q.max(axis=1).reshape(rows, cols)

@@ -14,10 +14,10 @@ learn the *change* F(x) = H(x) - x (He et al. 2015)::
 """
 from __future__ import annotations
 
-import numbers
-
 import torch
 from torch import nn
+
+from .._validation import check_flag, check_instance, check_int
 
 __all__ = ["DeepStack", "ResidualBlock", "BottleneckBlock", "gradient_norms", "freeze", "unfreeze"]
 
@@ -36,10 +36,10 @@ class ResidualBlock(nn.Module):
 
     def __init__(self, in_channels, out_channels=None, stride=1):
         super().__init__()
-        in_channels = _check_int("ResidualBlock", "in_channels", in_channels)
-        out_channels = in_channels if out_channels is None else _check_int("ResidualBlock", "out_channels",
-                                                                           out_channels)
-        stride = _check_int("ResidualBlock", "stride", stride)
+        in_channels = check_int(in_channels, "in_channels", "ResidualBlock", minimum=1)
+        out_channels = (in_channels if out_channels is None
+                        else check_int(out_channels, "out_channels", "ResidualBlock", minimum=1))
+        stride = check_int(stride, "stride", "ResidualBlock", minimum=1)
         self.in_channels, self.out_channels = in_channels, out_channels
         # no conv biases: the batch norm after each convolution has its own shift (beta)
         self.branch = nn.Sequential(
@@ -71,11 +71,11 @@ class BottleneckBlock(nn.Module):
 
     def __init__(self, in_channels, bottleneck_channels, out_channels=None, stride=1):
         super().__init__()
-        in_channels = _check_int("BottleneckBlock", "in_channels", in_channels)
-        bottleneck_channels = _check_int("BottleneckBlock", "bottleneck_channels", bottleneck_channels)
-        out_channels = in_channels if out_channels is None else _check_int("BottleneckBlock", "out_channels",
-                                                                           out_channels)
-        stride = _check_int("BottleneckBlock", "stride", stride)
+        in_channels = check_int(in_channels, "in_channels", "BottleneckBlock", minimum=1)
+        bottleneck_channels = check_int(bottleneck_channels, "bottleneck_channels", "BottleneckBlock", minimum=1)
+        out_channels = (in_channels if out_channels is None
+                        else check_int(out_channels, "out_channels", "BottleneckBlock", minimum=1))
+        stride = check_int(stride, "stride", "BottleneckBlock", minimum=1)
         self.in_channels, self.out_channels = in_channels, out_channels
         self.bottleneck_channels = bottleneck_channels
         self.branch = nn.Sequential(
@@ -134,14 +134,16 @@ class DeepStack(nn.Module):
 
     def __init__(self, in_features, width, depth, num_classes, residual=False, batch_norm=True):
         super().__init__()
-        in_features = _check_int("DeepStack", "in_features", in_features)
-        width = _check_int("DeepStack", "width", width)
-        num_classes = _check_int("DeepStack", "num_classes", num_classes)
-        if isinstance(depth, bool) or not isinstance(depth, numbers.Integral) or depth < 2 or depth % 2:
-            raise ValueError("DeepStack expects depth to be an even integer >= 2 (input layer + blocks of two "
-                             f"layers + output layer); got {depth!r}.")
-        self.in_features, self.width, self.depth = in_features, width, int(depth)
-        self.num_classes, self.residual = num_classes, bool(residual)
+        in_features = check_int(in_features, "in_features", "DeepStack", minimum=1)
+        width = check_int(width, "width", "DeepStack", minimum=1)
+        num_classes = check_int(num_classes, "num_classes", "DeepStack", minimum=1)
+        even = "an even integer >= 2 (input layer + blocks of two layers + output layer)"
+        depth = check_int(depth, "depth", "DeepStack", minimum=2, allowed=even)
+        if depth % 2:
+            raise ValueError(f"DeepStack expects depth to be {even}; got {depth}.")
+        self.in_features, self.width, self.depth = in_features, width, depth
+        self.num_classes, self.residual = num_classes, check_flag(residual, "residual", "DeepStack")
+        batch_norm = check_flag(batch_norm, "batch_norm", "DeepStack")
         blocks = [_TwoLayerBlock(width, self.residual, batch_norm) for _ in range((self.depth - 2) // 2)]
         last = [nn.BatchNorm1d(width)] if batch_norm else []
         self.body = nn.Sequential(nn.Linear(in_features, width), *blocks, *last, nn.ReLU())
@@ -149,9 +151,9 @@ class DeepStack(nn.Module):
 
     def features(self, x):
         """The body's output for x (N, in_features): features of shape (N, width)."""
-        if not isinstance(x, torch.Tensor) or x.ndim != 2 or x.shape[1] != self.in_features:
-            shape = tuple(x.shape) if hasattr(x, "shape") else type(x).__name__
-            raise ValueError(f"DeepStack expects x of shape (N, {self.in_features}) as a tensor; got {shape}.")
+        check_instance(x, "x", "DeepStack", torch.Tensor, f"a tensor of shape (N, {self.in_features})")
+        if x.ndim != 2 or x.shape[1] != self.in_features:
+            raise ValueError(f"DeepStack expects x of shape (N, {self.in_features}) as a tensor; got {tuple(x.shape)}.")
         return self.body(x)
 
     def forward(self, x):
@@ -166,8 +168,7 @@ def gradient_norms(model) -> dict[str, float]:
     scales are left out. Frozen parameters are skipped; a trainable weight that received no
     gradient counts as 0.0. Returns {parameter name: norm}.
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"gradient_norms expects a torch.nn.Module; got {type(model).__name__}.")
+    check_instance(model, "model", "gradient_norms", nn.Module, "a torch.nn.Module")
     weights = [(name, p) for name, p in model.named_parameters() if p.ndim >= 2 and p.requires_grad]
     if not weights:
         raise ValueError("gradient_norms expects a model with at least one trainable weight matrix or kernel; "
@@ -194,9 +195,7 @@ def unfreeze(module):
 
 # ---------------------------------------------------------------------------- helpers
 def _set_requires_grad(function, module, flag):
-    if not isinstance(module, nn.Module):
-        raise TypeError(f"{function} expects a torch.nn.Module (a model or a part of one); "
-                        f"got {type(module).__name__}.")
+    check_instance(module, "module", function, nn.Module, "a torch.nn.Module (a model or a part of one)")
     for parameter in module.parameters():
         parameter.requires_grad_(flag)
     return module
@@ -211,12 +210,6 @@ def _shortcut(in_channels, out_channels, stride):
 
 
 def _check_images(block, x, channels):
-    if not isinstance(x, torch.Tensor) or x.ndim != 4 or x.shape[1] != channels:
-        shape = tuple(x.shape) if hasattr(x, "shape") else type(x).__name__
-        raise ValueError(f"{block} expects x of shape (N, {channels}, H, W) as a tensor; got {shape}.")
-
-
-def _check_int(owner, name, value, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{owner} expects {name} to be an integer >= {minimum}; got {value!r}.")
-    return int(value)
+    check_instance(x, "x", block, torch.Tensor, f"a tensor of shape (N, {channels}, H, W)")
+    if x.ndim != 4 or x.shape[1] != channels:
+        raise ValueError(f"{block} expects x of shape (N, {channels}, H, W) as a tensor; got {tuple(x.shape)}.")

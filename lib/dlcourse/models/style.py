@@ -21,8 +21,8 @@ optimiser changes::
 from __future__ import annotations
 
 import math
-import numbers
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +31,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from .. import config
+from .._loop import TrainingLog
+from .._validation import check_choice, check_instance, check_int, check_real, shown
 from ..config import progress as _progress
 
 __all__ = ["FeatureExtractor", "content_loss", "gram_matrix", "style_loss", "total_variation", "transfer_style"]
@@ -50,6 +52,7 @@ _IMAGENET_MEAN = (0.485, 0.456, 0.406)
 _IMAGENET_STD = (0.229, 0.224, 0.225)
 _CAFFE_BGR_MEAN = (103.939, 116.779, 123.68)
 _MIN_SIDE = 32  # four 2x2 poolings leave 2 x 2 positions in the deepest layer
+_LOSS_NAMES = ("content_loss", "style_loss", "total_variation", "loss")  # the lists transfer_style's history holds
 
 
 # ------------------------------------------------------------------------------ the network
@@ -90,16 +93,14 @@ class FeatureExtractor(nn.Module):
 
     def __init__(self, backbone="random", *, weights=None, seed=0, pooling="avg", layers=None):
         super().__init__()
-        if backbone not in ("random", "vgg19"):
-            raise ValueError(f"FeatureExtractor expects backbone 'random' or 'vgg19'; got {backbone!r}.")
-        if pooling not in ("avg", "max"):
-            raise ValueError(f"FeatureExtractor expects pooling 'avg' or 'max'; got {pooling!r}.")
+        check_choice(backbone, "backbone", "FeatureExtractor", ("random", "vgg19"))
+        check_choice(pooling, "pooling", "FeatureExtractor", ("avg", "max"))
         self.backbone, self.pooling = backbone, pooling
         if backbone == "random":
             if weights is not None:
                 raise ValueError("FeatureExtractor(backbone='random') draws its own weights; leave weights=None "
                                  "(choose them with seed=...) or use backbone='vgg19' to load a file.")
-            seed = _check_int("FeatureExtractor", "seed", seed, minimum=0)
+            seed = check_int(seed, "seed", "FeatureExtractor", minimum=0)
             self.stages, self.layer_names = _random_stages(seed)
             self.content_layers, self.style_layers = ["conv3"], ["conv1", "conv2", "conv3", "conv4", "conv5"]
         else:
@@ -142,6 +143,7 @@ class FeatureExtractor(nn.Module):
     def _check_layers(self, argument, names):
         if isinstance(names, str):
             names = [names]
+        check_instance(names, argument, "FeatureExtractor", Iterable, "a layer name or a list of layer names")
         names = list(names)
         unknown = [name for name in names if name not in self.layer_names]
         if not names or unknown:
@@ -351,6 +353,51 @@ def transfer_style(content, style, *, extractor=None, alpha=1.0, beta=1e8, tv_we
     each with steps + 1 values (the start, then after every step), and "snapshots", a dict
     {step: image (H, W, 3)}.
     """
+    (x_content, x_style, extractor, alpha, beta, tv_weight, steps, lr, content_layers, style_layers, weights,
+     snapshots) = _check_transfer(content, style, extractor, alpha, beta, tv_weight, steps, lr, optimizer, init,
+                                  content_layers, style_layers, style_weights, snapshots, seed)
+    losses = _total_loss(extractor, x_content, x_style, content_layers, style_layers, weights, alpha, beta, tv_weight)
+    if init == "content":
+        x = x_content.clone()
+    else:
+        x = torch.rand(x_content.shape, generator=config.torch_generator(seed))
+    x.requires_grad_(True)
+    opt, scale = _optimizer(optimizer, x, lr, losses)  # minimises scale * L: the same minimum
+    last = {}  # the losses of x_step, from the one evaluation of each step
+
+    def closure():
+        opt.zero_grad()
+        loss, parts = losses(x)  # L = alpha L_content + beta L_style + tv_weight TV(x)
+        (loss * scale).backward()  # the gradient dL/dx flows back through the fixed network to the pixels
+        last["loss"], last["parts"] = loss.detach(), [part.detach() for part in parts]
+        return loss * scale
+
+    kept = {}  # step -> image (H, W, 3)
+    with TrainingLog(_LOSS_NAMES, live=False, xlabel="step") as log:
+        bar = _progress(range(steps), desc="style transfer", disable=None if progress is None else not progress)
+        for step in bar:
+            if step in snapshots:
+                kept[step] = _to_numpy_image(x)
+            opt.step(closure)  # evaluates the loss of x_step, then moves x to x_{step+1}
+            _record(log, step, last["loss"], last["parts"], lr, beta)
+            if optimizer == "adam":
+                with torch.no_grad():
+                    x.clamp_(0.0, 1.0)  # keep a valid image
+            if step % 10 == 0:
+                bar.set_postfix(content=f"{log.history['content_loss'][-1]:.3g}",
+                                style=f"{log.history['style_loss'][-1]:.3g}")
+        with torch.no_grad():
+            x.clamp_(0.0, 1.0)  # the image returned is a valid one, and its losses are the last ones recorded
+            loss, parts = losses(x)
+        _record(log, steps, loss, parts, lr, beta)
+    if steps in snapshots:
+        kept[steps] = _to_numpy_image(x)
+    return _to_numpy_image(x), {**log.history, "snapshots": kept}
+
+
+def _check_transfer(content, style, extractor, alpha, beta, tv_weight, steps, lr, optimizer, init, content_layers,
+                    style_layers, style_weights, snapshots, seed):
+    """transfer_style's arguments, checked and converted; lr and the layers, weights and snapshots filled in."""
     x_content = _as_image("content", content)  # (1, 3, H, W)
     x_style = _as_image("style", style)
     if x_content.shape != x_style.shape:
@@ -359,27 +406,27 @@ def transfer_style(content, style, *, extractor=None, alpha=1.0, beta=1e8, tv_we
                          f"{tuple(x_style.shape[2:])}. Load both with dlcourse.datasets.image(name, size=...).")
     if extractor is None:
         extractor = FeatureExtractor("random")
-    if not isinstance(extractor, FeatureExtractor):
-        raise TypeError(f"transfer_style expects extractor to be a FeatureExtractor; got {type(extractor).__name__}.")
-    alpha, beta, tv_weight = (_check_number("transfer_style", name, value) for name, value in
+    check_instance(extractor, "extractor", "transfer_style", FeatureExtractor, "a FeatureExtractor")
+    alpha, beta, tv_weight = (check_real(value, name, "transfer_style", minimum=0) for name, value in
                               (("alpha", alpha), ("beta", beta), ("tv_weight", tv_weight)))
-    steps = _check_int("transfer_style", "steps", steps, minimum=1)
-    if optimizer not in ("lbfgs", "adam"):
-        raise ValueError(f"transfer_style expects optimizer 'lbfgs' or 'adam'; got {optimizer!r}.")
-    lr = (1.0 if optimizer == "lbfgs" else 0.02) if lr is None else _check_number("transfer_style", "lr", lr)
-    if lr <= 0:
-        raise ValueError(f"transfer_style expects a positive lr; got {lr!r}.")
-    if init not in ("content", "noise"):
-        raise ValueError(f"transfer_style expects init 'content' or 'noise'; got {init!r}.")
+    steps = check_int(steps, "steps", "transfer_style", minimum=1)
+    check_choice(optimizer, "optimizer", "transfer_style", ("lbfgs", "adam"))
+    lr = ((1.0 if optimizer == "lbfgs" else 0.02) if lr is None
+          else check_real(lr, "lr", "transfer_style", minimum=0, open_minimum=True))
+    check_choice(init, "init", "transfer_style", ("content", "noise"))
+    check_int(seed, "seed", "transfer_style", minimum=0)
     content_layers = extractor._check_layers("content_layers", content_layers or extractor.content_layers)
     style_layers = extractor._check_layers("style_layers", style_layers or extractor.style_layers)
     weights = [1.0 / len(style_layers)] * len(style_layers) if style_weights is None else style_weights
     weights = _check_weights("transfer_style", weights, len(style_layers), argument="style_weights")
     snapshots = sorted(set(np.linspace(0, steps, 5).round().astype(int).tolist() if snapshots is None
                            else _check_snapshots(snapshots, steps)))
-    seed = _check_int("transfer_style", "seed", seed, minimum=0)
+    return (x_content, x_style, extractor, alpha, beta, tv_weight, steps, lr, content_layers, style_layers, weights,
+            snapshots)
 
-    # The targets are computed once: P_l of the content image and A_l of the style image.
+
+def _total_loss(extractor, x_content, x_style, content_layers, style_layers, weights, alpha, beta, tv_weight):
+    """The function x -> (L, (L_content, L_style, TV(x))), with the targets P_l and A_l computed once."""
     used_layers = content_layers + style_layers
     with torch.no_grad():
         targets_content = extractor(x_content, layers=content_layers)  # {layer: P_l (1, N_l, H_l, W_l)}
@@ -393,60 +440,29 @@ def transfer_style(content, style, *, extractor=None, alpha=1.0, beta=1e8, tv_we
         tv = total_variation(x)
         return alpha * L_content + beta * L_style + tv_weight * tv, (L_content, L_style, tv)
 
-    if init == "content":
-        x = x_content.clone()
-    else:
-        x = torch.rand(x_content.shape, generator=config.torch_generator(seed))
-    x.requires_grad_(True)
-    scale = 1.0  # the optimiser minimises scale * loss: the same minimum
-    if optimizer == "lbfgs":
-        # L-BFGS without a line search steps by -lr * gradient until it has curvature pairs;
-        # scaling the loss so the first gradient's largest entry is 0.01 keeps such steps at
-        # <= 0.01 per pixel whatever alpha and beta are. Afterwards L-BFGS is scale-free.
-        loss_0, _ = losses(x)
-        gradient_0, = torch.autograd.grad(loss_0, x)
-        scale = 0.01 / max(gradient_0.abs().max().item(), 1e-30)
-        # max_iter=1: one L-BFGS iteration (one loss evaluation) per step; the curvature history persists
-        opt = torch.optim.LBFGS([x], lr=lr, max_iter=1, history_size=20)
-    else:
-        opt = torch.optim.Adam([x], lr=lr)
-    history = {"content_loss": [], "style_loss": [], "total_variation": [], "loss": [], "snapshots": {}}
+    return losses
 
-    def record(step, loss, parts):
-        if not math.isfinite(loss.item()):
-            raise FloatingPointError(f"transfer_style: the loss became {loss.item()} at step {step}; lower lr "
-                                     f"(now {lr}) or beta (now {beta}).")
-        history["loss"].append(loss.item())
-        for key, value in zip(("content_loss", "style_loss", "total_variation"), parts):
-            history[key].append(float(value))
 
-    last = {}  # the losses of x_step, from the one evaluation of each step
+def _optimizer(optimizer, x, lr, losses):
+    """(the optimiser of the pixels x, the factor its loss is scaled by)."""
+    if optimizer == "adam":
+        return torch.optim.Adam([x], lr=lr), 1.0
+    # L-BFGS without a line search steps by -lr * gradient until it has curvature pairs;
+    # scaling the loss so the first gradient's largest entry is 0.01 keeps such steps at
+    # <= 0.01 per pixel whatever alpha and beta are. Afterwards L-BFGS is scale-free.
+    loss_0, _ = losses(x)
+    gradient_0, = torch.autograd.grad(loss_0, x)
+    scale = 0.01 / max(gradient_0.abs().max().item(), 1e-30)
+    # max_iter=1: one L-BFGS iteration (one loss evaluation) per step; the curvature history persists
+    return torch.optim.LBFGS([x], lr=lr, max_iter=1, history_size=20), scale
 
-    def closure():
-        opt.zero_grad()
-        loss, parts = losses(x)
-        (loss * scale).backward()
-        last["loss"], last["parts"] = loss.detach(), [part.detach() for part in parts]
-        return loss * scale
 
-    bar = _progress(range(steps), desc="style transfer", disable=None if progress is None else not progress)
-    for step in bar:
-        if step in snapshots:
-            history["snapshots"][step] = _to_numpy_image(x)
-        opt.step(closure)  # evaluates the loss of x_step, then moves x to x_{step+1}
-        record(step, last["loss"], last["parts"])
-        if optimizer == "adam":
-            with torch.no_grad():
-                x.clamp_(0.0, 1.0)  # keep a valid image
-        if step % 10 == 0:
-            bar.set_postfix(content=f"{history['content_loss'][-1]:.3g}", style=f"{history['style_loss'][-1]:.3g}")
-    with torch.no_grad():
-        x.clamp_(0.0, 1.0)  # the image returned is a valid one, and its losses are the last ones recorded
-        loss, parts = losses(x)
-    record(steps, loss, parts)
-    if steps in snapshots:
-        history["snapshots"][steps] = _to_numpy_image(x)
-    return _to_numpy_image(x), history
+def _record(log, step, loss, parts, lr, beta):
+    """Log the losses of one step (unweighted parts, weighted total); a loss that is no longer finite stops the run."""
+    if not math.isfinite(loss.item()):
+        raise FloatingPointError(f"transfer_style: the loss became {loss.item()} at step {step}; lower lr "
+                                 f"(now {lr}) or beta (now {beta}).")
+    log.record(step, loss=loss, **dict(zip(_LOSS_NAMES[:3], parts)))
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -455,6 +471,7 @@ def _to_numpy_image(x):
 
 
 def _as_tensor(function, name, value):
+    """value as a float tensor, unconverted, so the gradient still flows through it."""
     if isinstance(value, np.ndarray):
         value = torch.from_numpy(value)
     if not torch.is_tensor(value) or not value.is_floating_point():
@@ -502,39 +519,27 @@ def _as_image(name, image):
 
 
 def _check_batch(owner, x):
-    if not torch.is_tensor(x) or x.ndim != 4 or x.shape[1] != 3:
-        shape = tuple(x.shape) if hasattr(x, "shape") else type(x).__name__
-        raise ValueError(f"{owner} expects x of shape (N, 3, H, W) as a tensor of RGB values in [0, 1]; got {shape}.")
+    check_instance(x, "x", owner, torch.Tensor, "a tensor of shape (N, 3, H, W) of RGB values in [0, 1]")
+    if x.ndim != 4 or x.shape[1] != 3:
+        raise ValueError(f"{owner} expects x of shape (N, 3, H, W) as a tensor of RGB values in [0, 1]; "
+                         f"got {tuple(x.shape)}.")
     if min(x.shape[2:]) < _MIN_SIDE:
         raise ValueError(f"{owner} expects images of at least {_MIN_SIDE} x {_MIN_SIDE} pixels (the deepest layer "
                          f"is 1/16 of the size); got {tuple(x.shape[2:])}.")
 
 
 def _check_weights(function, weights, count, argument="weights"):
-    values = list(weights) if hasattr(weights, "__len__") and not isinstance(weights, str) else None
-    if values is None or len(values) != count or not all(
-            isinstance(w, numbers.Real) and not isinstance(w, bool) and w >= 0 for w in values):
-        raise ValueError(f"{function} expects {argument} to be {count} non-negative numbers, one per style layer; "
-                         f"got {weights!r}.")
-    return [float(w) for w in values]
+    """w_l: ``count`` non-negative numbers, one per style layer, as floats."""
+    allowed = f"{count} non-negative numbers, one per style layer"
+    if isinstance(weights, str) or not hasattr(weights, "__len__"):
+        raise TypeError(f"{function} expects {argument} to be {allowed}; got {shown(weights)}.")
+    if len(weights) != count:
+        raise ValueError(f"{function} expects {argument} to be {allowed}; got {shown(weights)}.")
+    return [check_real(w, argument, function, minimum=0, allowed=allowed) for w in weights]
 
 
 def _check_snapshots(snapshots, steps):
-    values = list(snapshots) if hasattr(snapshots, "__iter__") and not isinstance(snapshots, str) else None
-    if values is None or not all(isinstance(s, numbers.Integral) and not isinstance(s, bool) and 0 <= s <= steps
-                                 for s in values):
-        raise ValueError(f"transfer_style expects snapshots to be step numbers between 0 and steps = {steps}; "
-                         f"got {snapshots!r}.")
-    return [int(s) for s in values]
-
-
-def _check_number(function, name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or value < 0:
-        raise ValueError(f"{function} expects {name} to be a non-negative number; got {value!r}.")
-    return float(value)
-
-
-def _check_int(function, name, value, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{function} expects {name} to be an integer >= {minimum}; got {value!r}.")
-    return int(value)
+    allowed = f"step numbers between 0 and steps = {steps}"
+    if isinstance(snapshots, str) or not hasattr(snapshots, "__iter__"):
+        raise TypeError(f"transfer_style expects snapshots to be {allowed}; got {shown(snapshots)}.")
+    return [check_int(s, "snapshots", "transfer_style", minimum=0, maximum=steps, allowed=allowed) for s in snapshots]

@@ -14,13 +14,13 @@ statistics) and in evaluation mode while it measures, and returns the whole hist
 """
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 import torch
 from torch import nn
 
 from .. import config
+from .._loop import TrainingLog
+from .._validation import check_array, check_choice, check_instance, check_int, check_real, check_tensor
 from ..config import progress as _progress
 
 __all__ = ["fit", "predict", "accuracy"]
@@ -51,52 +51,38 @@ def fit(model, X, y, *, epochs, batch_size=64, lr=1e-3, optimizer="adam", weight
     Returns a dict of lists, one entry per epoch: "loss" (mean training loss over the
     epoch's batches), "accuracy" (training accuracy in the same pass, for classification),
     and "val_loss", "val_accuracy" when validation data are given.
+    Raises TypeError for an argument of the wrong type, ValueError for a disallowed value.
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"fit expects model to be a torch.nn.Module; got {type(model).__name__}.")
-    epochs = _check_int("epochs", epochs)
-    batch_size = _check_int("batch_size", batch_size)
-    loss_fn = _loss_function(loss)
-    classify = loss == "cross_entropy"
+    epochs, batch_size, seed, loss_fn, classify = _check_fit(model, epochs, batch_size, seed, loss)
     X, y = _tensors(X, y, "X", "y", classify)
-    validate = X_val is not None or y_val is not None
+    validate = _validation_given(X_val, y_val)
     if validate:
-        if X_val is None or y_val is None:
-            raise ValueError("fit expects X_val and y_val together; got only "
-                             f"{'X_val' if X_val is not None else 'y_val'}.")
         X_val, y_val = _tensors(X_val, y_val, "X_val", "y_val", classify)
     optimizer = _optimizer(optimizer, model, lr, weight_decay)
-
     names = ["loss"] + (["accuracy"] if classify else [])
-    history = {name: [] for name in names + ([f"val_{n}" for n in names] if validate else [])}
-    curves = _curves(names, validate, live)
-    shuffler = config.torch_generator(_check_int("seed", seed, minimum=0))
-    for epoch in _progress(range(1, epochs + 1), desc="epochs", disable=not progress):
-        model.train()
-        total_loss, correct = 0.0, 0
-        for rows in torch.randperm(len(X), generator=shuffler).split(batch_size):
-            outputs = model(X[rows])
-            batch_loss = loss_fn(outputs, y[rows])
-            optimizer.zero_grad()
-            batch_loss.backward()
-            optimizer.step()
-            total_loss += batch_loss.item() * len(rows)
-            if classify:
-                correct += (outputs.argmax(dim=1) == y[rows]).sum().item()
-        history["loss"].append(total_loss / len(X))
-        if classify:
-            history["accuracy"].append(correct / len(X))
-        if validate:
-            val_loss, val_accuracy = _evaluate(model, X_val, y_val, loss_fn, classify, batch_size=1000)
-            history["val_loss"].append(val_loss)
-            if classify:
-                history["val_accuracy"].append(val_accuracy)
-        if curves is not None:
-            curves.update(epoch, {name: values[-1] for name, values in history.items()})
+    panels = {name: [name] + ([f"val_{name}"] if validate else []) for name in names}
+    shuffler = config.torch_generator(seed)
+
+    with TrainingLog([*names, *(f"val_{name}" for name in names if validate)], panels, live=live) as log:
+        for epoch in _progress(range(1, epochs + 1), desc="epochs", disable=not progress):
+            model.train()
+            total_loss, correct = 0.0, 0
+            for rows in torch.randperm(len(X), generator=shuffler).split(batch_size):  # each batch (X_b, y_b)
+                outputs = model(X[rows])  # forward pass
+                batch_loss = loss_fn(outputs, y[rows])
+                optimizer.zero_grad()
+                batch_loss.backward()  # autograd: BP1-BP4 for every layer
+                optimizer.step()  # e.g. theta <- theta - lr * grad
+                total_loss += batch_loss.item() * len(rows)
+                if classify:
+                    correct += (outputs.argmax(dim=1) == y[rows]).sum().item()
+            epoch_values = {"loss": total_loss / len(X), "accuracy": correct / len(X)}
+            if validate:
+                val_loss, val_accuracy = _evaluate(model, X_val, y_val, loss_fn, classify, batch_size=1000)
+                epoch_values.update(val_loss=val_loss, val_accuracy=val_accuracy)
+            log.record(epoch, **{name: epoch_values[name] for name in log.history})
     model.eval()
-    if curves is not None:
-        curves.finish()
-    return history
+    return log.history
 
 
 @torch.no_grad()
@@ -105,16 +91,15 @@ def predict(model, X, batch_size=1000) -> np.ndarray:
 
     X: inputs (N, ...), NumPy or tensor. Returns labels of shape (N,), int64 NumPy.
     """
-    X = _as_float_tensor(X, "X", "predict")
+    X = _examples(X, "X", "predict")
     model.eval()
     return torch.cat([model(batch).argmax(dim=1) for batch in X.split(batch_size)]).numpy()
 
 
 def accuracy(model, X, y, batch_size=1000) -> float:
     """Fraction of the inputs X (N, ...) whose predicted class equals the label in y (N,)."""
-    labels = np.asarray(y.numpy() if isinstance(y, torch.Tensor) else y)
-    if labels.shape != (len(X),):
-        raise ValueError(f"accuracy expects y of shape ({len(X)},), one label per input; got shape {labels.shape}.")
+    labels = check_array(y, "y", "accuracy", shape=(len(X),), dtype=None,
+                         allowed=f"an array of shape ({len(X)},), one label per input")
     return float(np.mean(predict(model, X, batch_size) == labels))
 
 
@@ -133,22 +118,30 @@ def _evaluate(model, X, y, loss_fn, classify, batch_size):
     return total_loss / len(X), correct / len(X)
 
 
-def _curves(names, validate, live):
-    if live is False:
-        return None
-    from ..plotting import TrainingCurves
+def _check_fit(model, epochs, batch_size, seed, loss):
+    """fit's scalar arguments, checked: (epochs, batch_size, seed, loss function, classify)."""
+    check_instance(model, "model", "fit", nn.Module, "a torch.nn.Module")
+    epochs = check_int(epochs, "epochs", "fit", minimum=1)
+    batch_size = check_int(batch_size, "batch_size", "fit", minimum=1)
+    seed = check_int(seed, "seed", "fit", minimum=0)
+    return epochs, batch_size, seed, _loss_function(loss), loss == "cross_entropy"
 
-    panels = {name: [name] + ([f"val_{name}"] if validate else []) for name in names}
-    curves = TrainingCurves(panels, live=live)
-    return curves if curves.live else None
+
+def _validation_given(X_val, y_val) -> bool:
+    if (X_val is None) != (y_val is None):
+        raise ValueError("fit expects X_val and y_val together; got only "
+                         f"{'X_val' if X_val is not None else 'y_val'}.")
+    return X_val is not None
 
 
 def _optimizer(optimizer, model, lr, weight_decay):
     if isinstance(optimizer, torch.optim.Optimizer):
         return optimizer
-    if optimizer not in _OPTIMIZERS:
-        raise ValueError(f"fit expects optimizer to be one of {', '.join(map(repr, _OPTIMIZERS))} or a "
-                         f"torch.optim.Optimizer; got {optimizer!r}.")
+    check_instance(optimizer, "optimizer", "fit", str,
+                   f"one of {', '.join(map(repr, _OPTIMIZERS))} or a torch.optim.Optimizer")
+    check_choice(optimizer, "optimizer", "fit", _OPTIMIZERS)
+    lr = check_real(lr, "lr", "fit", minimum=0, open_minimum=True)
+    weight_decay = check_real(weight_decay, "weight_decay", "fit", minimum=0)
     trainable = [p for p in model.parameters() if p.requires_grad]
     if not trainable:
         raise ValueError("fit found no parameter that requires a gradient: every layer of the model is "
@@ -159,38 +152,33 @@ def _optimizer(optimizer, model, lr, weight_decay):
 def _loss_function(loss):
     if callable(loss):
         return loss
-    if loss not in _LOSSES:
-        raise ValueError(f"fit expects loss to be one of {', '.join(map(repr, _LOSSES))} or a function "
-                         f"(outputs, targets) -> loss; got {loss!r}.")
-    return _LOSSES[loss]
+    check_instance(loss, "loss", "fit", str,
+                   f"one of {', '.join(map(repr, _LOSSES))} or a function (outputs, targets) -> loss")
+    return _LOSSES[check_choice(loss, "loss", "fit", _LOSSES)]
 
 
-def _as_float_tensor(X, name, function):
-    try:
-        tensor = torch.as_tensor(np.asarray(X) if not isinstance(X, torch.Tensor) else X)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"{function} expects {name} to be a NumPy array or tensor of numbers; "
-                        f"got {type(X).__name__}.") from error
+def _examples(X, name, function):
+    """X (N, ...) as a float32 tensor with N >= 1."""
+    tensor = check_tensor(X, name, function)
     if tensor.ndim < 1 or len(tensor) == 0:
         raise ValueError(f"{function} expects {name} with at least one example along the first axis; "
                          f"got shape {tuple(tensor.shape)}.")
-    return tensor.float()
+    return tensor
 
 
 def _tensors(X, y, x_name, y_name, classify):
-    X = _as_float_tensor(X, x_name, "fit")
-    y = torch.as_tensor(np.asarray(y) if not isinstance(y, torch.Tensor) else y)
-    if len(y) != len(X):
-        raise ValueError(f"fit expects one target per example: {x_name} has {len(X)} rows, {y_name} has {len(y)}.")
+    X = _examples(X, x_name, "fit")
+    try:
+        y = torch.as_tensor(np.asarray(y) if not isinstance(y, torch.Tensor) else y)
+    except (TypeError, ValueError, RuntimeError) as error:
+        raise TypeError(f"fit expects {y_name} to be a NumPy array or tensor of numbers; "
+                        f"got {type(y).__name__}.") from error
+    if y.ndim < 1 or len(y) != len(X):
+        raise ValueError(f"fit expects one target per example: {x_name} has {len(X)} rows, {y_name} has "
+                         f"{len(y) if y.ndim else 0}.")
     if classify:
         if y.ndim != 1 or y.is_floating_point():
             raise ValueError(f"fit with loss='cross_entropy' expects {y_name} of shape ({len(X)},) holding "
                              f"integer class indices; got shape {tuple(y.shape)}, dtype {y.dtype}.")
         return X, y.long()
     return X, y.float()
-
-
-def _check_int(name, value, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"fit expects {name} to be an integer >= {minimum}; got {value!r}.")
-    return int(value)

@@ -18,9 +18,24 @@ f must stay (roughly) 1-Lipschitz; the two classic ways:
 - gradient penalty: add lambda * E[(||grad f(x_hat)|| - 1)^2] on points x_hat between real
   and fake samples (Gulrajani et al. 2017, lambda = 10, Adam with betas (0, 0.9)).
 
-Sign convention: the critic is high on real data and low on generated data. (Deck 003 writes
-the bracket the other way round, E_{p_theta}[f] - E_{p*}[f]; replacing f by -f turns one
-into the other, so both suprema equal W.)
+Sign convention: the critic is high on real data and low on generated data. (Some texts
+write the bracket the other way round, E_{p_theta}[f] - E_{p*}[f]; replacing f by -f turns
+one into the other, so both suprema equal W.)
+
+``train_wgan`` is Algorithm 1 of Arjovsky et al. (2017) (method "clip") and Algorithm 1 of
+Gulrajani et al. (2017) (method "gp"); its comments carry the step names used here::
+
+    for each generator step:
+        repeat n_critic times:                                   # critic steps
+            (C1) draw m examples x_1..x_m from the data p*
+            (C2) draw m noise vectors z_1..z_m and make x~_i = G(z_i)
+            (C3) L = 1/m sum_i f(x~_i) - 1/m sum_i f(x_i)            (minus the estimate of W)
+            (C4) "gp": L += lambda * 1/m sum_i (||grad f(x^_i)|| - 1)^2,
+                       x^_i = eps_i x_i + (1 - eps_i) x~_i, eps_i ~ U[0, 1]
+            (C5) phi <- RMSprop ("clip") or Adam ("gp") step on grad_phi L
+            (C6) "clip": phi <- clip(phi, -c, c)
+        (G1) draw m noise vectors z_1..z_m
+        (G2) theta <- the same optimiser's step on grad_theta (-1/m sum_i f(G(z_i)))
 
 - ``Critic``           a fully connected critic: input_dim -> hidden... -> 1 score
 - ``LineGenerator``    the model family of the parallel-lines example, G(z; theta) = (theta, z)
@@ -32,25 +47,21 @@ into the other, so both suprema equal W.)
 """
 from __future__ import annotations
 
-import math
-import numbers
-
 import numpy as np
 import torch
 from torch import nn
 
 from .. import config
+from .._loop import TrainingLog
+from .._validation import as_numpy, check_array, check_batch, check_choice, check_instance, check_int, check_real
+from .._validation import check_tensor, check_widths
 from ..config import progress as _progress
-from ._checks import as_numpy as _as_numpy, check_int as _check_int, check_real as _check_real
-from ._checks import check_widths as _check_widths, float_tensor as _float_tensor, live_curves
 
 __all__ = [
     "Critic", "LineGenerator",
     "critic_loss", "clip_weights", "gradient_penalty", "train_wgan",
     "plot_critic",
 ]
-
-_METHODS = ("clip", "gp")
 
 
 # =================================================================================== models
@@ -65,8 +76,8 @@ class Critic(nn.Module):
 
     def __init__(self, input_dim=2, hidden=(64, 64)):
         super().__init__()
-        self.input_dim = _check_int("Critic", "input_dim", input_dim)
-        hidden = _check_widths("Critic", hidden)
+        self.input_dim = check_int(input_dim, "input_dim", "Critic", minimum=1)
+        hidden = check_widths(hidden, "hidden", "Critic", minimum_length=0)
         widths = [self.input_dim, *hidden]
         layers = []
         for fan_in, fan_out in zip(widths[:-1], widths[1:]):
@@ -75,12 +86,7 @@ class Critic(nn.Module):
         self.net = nn.Sequential(*layers)
 
     def forward(self, x):
-        if not isinstance(x, torch.Tensor):
-            raise TypeError(f"Critic expects x to be a torch tensor of shape (N, {self.input_dim}); "
-                            f"got {type(x).__name__}.")
-        if x.ndim != 2 or x.shape[1] != self.input_dim:
-            raise ValueError(f"Critic expects x of shape (N, {self.input_dim}); got shape {tuple(x.shape)}.")
-        return self.net(x).squeeze(1)  # (N,)
+        return self.net(check_batch(x, "x", "Critic", self.input_dim)).squeeze(1)  # (N,)
 
 
 class LineGenerator(nn.Module):
@@ -95,13 +101,12 @@ class LineGenerator(nn.Module):
 
     def __init__(self, theta=1.0):
         super().__init__()
-        theta = _check_real("LineGenerator", "theta", theta, "a finite number", lambda v: True)
+        theta = check_real(theta, "theta", "LineGenerator", allowed="a finite number")
         self.theta = nn.Parameter(torch.tensor(theta))
 
     def forward(self, z):
-        if not isinstance(z, torch.Tensor):
-            raise TypeError(f"LineGenerator expects z to be a torch tensor of shape (N, 1); got {type(z).__name__}.")
-        if z.ndim != 2 or z.shape[1] != 1 or not z.is_floating_point():
+        check_batch(z, "z", "LineGenerator", 1)
+        if not z.is_floating_point():
             raise ValueError(f"LineGenerator expects z as a floating-point tensor of shape (N, 1); "
                              f"got shape {tuple(z.shape)}, dtype {z.dtype}.")
         # theta is one number; every sample gets it as its first coordinate, so d x / d theta = (1, 0)
@@ -110,7 +115,7 @@ class LineGenerator(nn.Module):
     @torch.no_grad()
     def sample(self, n, generator=None):
         """n points (theta, z), z ~ N(0, 1), without gradients; generator: an optional torch.Generator. (n, 2)."""
-        n = _check_int("LineGenerator.sample", "n", n)
+        n = check_int(n, "n", "LineGenerator.sample", minimum=1)
         return self(torch.randn(n, 1, generator=generator))
 
 
@@ -136,9 +141,8 @@ def clip_weights(module, c=0.01):
     critic stays inside a family of K-Lipschitz functions. module: a torch.nn.Module;
     c: the clipping bound (> 0). Returns the module.
     """
-    if not isinstance(module, nn.Module):
-        raise TypeError(f"clip_weights expects module to be a torch.nn.Module; got {type(module).__name__}.")
-    c = _check_real("clip_weights", "c", c, "a positive clipping bound such as 0.01", lambda v: v > 0)
+    check_instance(module, "module", "clip_weights", nn.Module, "a torch.nn.Module")
+    c = check_real(c, "c", "clip_weights", minimum=0, open_minimum=True, allowed="a positive clipping bound such as 0.01")
     for parameter in module.parameters():
         parameter.clamp_(-c, c)
     return module
@@ -162,16 +166,16 @@ def gradient_penalty(critic, real, fake, generator=None):
     if not callable(critic):
         raise TypeError(f"gradient_penalty expects critic to be a module or function; got {type(critic).__name__}.")
     for name, x in (("real", real), ("fake", fake)):
-        if not isinstance(x, torch.Tensor) or not x.is_floating_point() or x.ndim < 2 or len(x) == 0:
-            got = f"shape {tuple(x.shape)}, dtype {x.dtype}" if isinstance(x, torch.Tensor) else type(x).__name__
+        check_instance(x, name, "gradient_penalty", torch.Tensor, "a floating-point tensor of shape (N, ...)")
+        if not x.is_floating_point() or x.ndim < 2 or len(x) == 0:
+            got = f"shape {tuple(x.shape)}, dtype {x.dtype}"
             raise ValueError(f"gradient_penalty expects {name} to be a floating-point tensor of shape (N, ...) "
                              f"with N >= 1; got {got}.")
     if real.shape != fake.shape:
         raise ValueError(f"gradient_penalty expects real and fake of the same shape; got {tuple(real.shape)} "
                          f"and {tuple(fake.shape)}.")
-    if generator is not None and not isinstance(generator, torch.Generator):
-        raise TypeError(f"gradient_penalty expects generator to be a torch.Generator or None; "
-                        f"got {type(generator).__name__}.")
+    if generator is not None:
+        check_instance(generator, "generator", "gradient_penalty", torch.Generator, "a torch.Generator or None")
     eps = torch.rand(len(real), *([1] * (real.ndim - 1)), generator=generator, dtype=real.dtype)  # (N, 1, ...)
     x_hat = (eps * real.detach() + (1 - eps) * fake.detach()).requires_grad_(True)
     scores = critic(x_hat)
@@ -221,96 +225,52 @@ def train_wgan(generator, critic, X, *, steps, method="gp", batch_size=64, n_cri
     example, and batch norm makes each score depend on the whole batch (Gulrajani et al.
     suggest layer normalisation instead).
     """
-    for name, model in (("generator", generator), ("critic", critic)):
-        if not isinstance(model, nn.Module):
-            raise TypeError(f"train_wgan expects {name} to be a torch.nn.Module; got {type(model).__name__}.")
-    if not isinstance(getattr(generator, "latent_dim", None), int):
-        raise TypeError("train_wgan expects a generator with a latent_dim attribute (LineGenerator, Generator); "
-                        f"got {type(generator).__name__}.")
-    if method not in _METHODS:
-        raise ValueError(f"train_wgan expects method to be 'clip' (weight clipping) or 'gp' (gradient penalty); "
-                         f"got {method!r}.")
-    steps = _check_int("train_wgan", "steps", steps)
-    batch_size = _check_int("train_wgan", "batch_size", batch_size)
-    n_critic = _check_int("train_wgan", "n_critic", n_critic)
-    lr = (5e-5 if method == "clip" else 1e-4) if lr is None else lr
-    lr = _check_real("train_wgan", "lr", lr, "a positive learning rate", lambda v: v > 0)
-    lr_critic = lr if lr_critic is None else _check_real("train_wgan", "lr_critic", lr_critic,
-                                                         "a positive learning rate", lambda v: v > 0)
-    clip = _check_real("train_wgan", "clip", clip, "a positive clipping bound", lambda v: v > 0)
-    gp_weight = _check_real("train_wgan", "gp_weight", gp_weight, "a non-negative weight", lambda v: v >= 0)
-    betas = _check_betas("train_wgan", betas)
-    if method == "gp" and any(isinstance(layer, nn.modules.batchnorm._BatchNorm) for layer in critic.modules()):
-        raise ValueError("train_wgan with the gradient penalty needs a critic without batch normalisation (the "
-                         "penalty is per example, batch norm mixes the examples); remove it or use nn.LayerNorm.")
-    if callback is not None and not callable(callback):
-        raise TypeError(f"train_wgan expects callback to be a function (step, generator, critic); "
-                        f"got {type(callback).__name__}.")
-    X = _float_tensor("train_wgan", "X", X)
-    noise = config.torch_generator(_check_int("train_wgan", "seed", seed, minimum=0))
-    sample_shape = _sample_shape(generator)
-    if sample_shape != tuple(X.shape[1:]):
-        raise ValueError(f"train_wgan expects X to hold examples shaped like the generator's samples, "
-                         f"{sample_shape}; got X of shape {tuple(X.shape)}.")
+    X, noise, lr, lr_critic, clip, gp_weight, betas = _checked_wgan_arguments(
+        generator, critic, X, steps, method, batch_size, n_critic, lr, lr_critic, clip, gp_weight, betas, seed, callback)
     theta = getattr(generator, "theta", None)
     track_theta = isinstance(theta, torch.Tensor) and theta.numel() == 1
-
     if method == "clip":
         opt_g = torch.optim.RMSprop(generator.parameters(), lr=lr)
         opt_c = torch.optim.RMSprop(critic.parameters(), lr=lr_critic)
     else:
         opt_g = torch.optim.Adam(generator.parameters(), lr=lr, betas=betas)
         opt_c = torch.optim.Adam(critic.parameters(), lr=lr_critic, betas=betas)
-
-    history = {"critic_loss": [], "wasserstein": [], "generator_loss": []}
-    if method == "gp":
-        history["gradient_penalty"] = []
-    if track_theta:
-        history["theta"] = []
+    names = ["critic_loss", "wasserstein", "generator_loss"] + ["gradient_penalty"] * (method == "gp")
     panels = {"critic's estimate of W": ["wasserstein"], **({"theta": ["theta"]} if track_theta else {})}
-    curves = live_curves(panels, live, xlabel="generator step")
+
     generator.train()
     critic.train()
-    for step in _progress(range(1, steps + 1), desc="WGAN steps", disable=not progress):
-        loss_total, penalty_total = 0.0, 0.0
-        for _ in range(n_critic):                                    # critic steps
-            real = X[torch.randint(len(X), (batch_size,), generator=noise)]
-            with torch.no_grad():                                    # G is fixed while the critic learns
-                fake = generator(torch.randn(batch_size, generator.latent_dim, generator=noise))
-            loss = critic_loss(critic(real), critic(fake))
-            estimate = -loss.item()                                  # mean f(x) - mean f(G(z))
-            if method == "gp":
-                penalty = gradient_penalty(critic, real, fake, generator=noise)
-                loss = loss + gp_weight * penalty
-                penalty_total += penalty.item()
-            opt_c.zero_grad()
-            loss.backward()
-            opt_c.step()
-            if method == "clip":
-                clip_weights(critic, clip)
-            loss_total += loss.item()
-        fake = generator(torch.randn(batch_size, generator.latent_dim, generator=noise))  # generator step
-        g_loss = -critic(fake).mean()
-        opt_g.zero_grad()
-        g_loss.backward()                                            # also fills the critic's gradients;
-        opt_g.step()                                                 # opt_c zeroes them before its next step
-
-        history["critic_loss"].append(loss_total / n_critic)
-        history["wasserstein"].append(estimate)
-        history["generator_loss"].append(g_loss.item())
-        if method == "gp":
-            history["gradient_penalty"].append(penalty_total / n_critic)
-        if track_theta:
-            history["theta"].append(theta.item())
-        if curves is not None:
-            curves.update(step, {name: history[name][-1] for name in curves.series})
-        if callback is not None:
-            callback(step, generator, critic)
+    with TrainingLog(names + ["theta"] * track_theta, panels, live=live, xlabel="generator step") as log:
+        for step in _progress(range(1, steps + 1), desc="WGAN steps", disable=not progress):
+            loss_total, penalty_total = 0.0, 0.0
+            for _ in range(n_critic):                                # critic steps
+                real = X[torch.randint(len(X), (batch_size,), generator=noise)]                 # (C1)
+                with torch.no_grad():                                # G is fixed while the critic learns
+                    fake = generator(torch.randn(batch_size, generator.latent_dim, generator=noise))  # (C2)
+                loss = critic_loss(critic(real), critic(fake))                                  # (C3)
+                estimate = -loss.item()                              # mean f(x) - mean f(G(z))
+                if method == "gp":
+                    penalty = gradient_penalty(critic, real, fake, generator=noise)             # (C4)
+                    loss = loss + gp_weight * penalty
+                    penalty_total += penalty.item()
+                opt_c.zero_grad()
+                loss.backward()
+                opt_c.step()                                                                    # (C5)
+                if method == "clip":
+                    clip_weights(critic, clip)                                                  # (C6)
+                loss_total += loss.item()
+            fake = generator(torch.randn(batch_size, generator.latent_dim, generator=noise))    # (G1)
+            g_loss = -critic(fake).mean()
+            opt_g.zero_grad()
+            g_loss.backward()                                        # also fills the critic's gradients;
+            opt_g.step()                                             # opt_c zeroes them before its next step (G2)
+            values = dict(zip(names, (loss_total / n_critic, estimate, g_loss, penalty_total / n_critic)))
+            log.record(step, **values, **({"theta": theta} if track_theta else {}))
+            if callback is not None:
+                callback(step, generator, critic)
     generator.eval()
     critic.eval()
-    if curves is not None:
-        curves.finish()
-    return history
+    return log.history
 
 
 # ================================================================================= plotting
@@ -329,19 +289,15 @@ def plot_critic(critic, real=None, fake=None, ax=None, xlim=(-3.0, 3.0), ylim=(-
 
     if not callable(critic):
         raise TypeError(f"plot_critic expects critic to be a module or function; got {type(critic).__name__}.")
-    resolution = _check_int("plot_critic", "resolution", resolution, minimum=2)
-    for name, limits in (("xlim", xlim), ("ylim", ylim)):
-        if (not isinstance(limits, (tuple, list)) or len(limits) != 2
-                or not all(isinstance(v, numbers.Real) and math.isfinite(v) for v in limits)
-                or not limits[0] < limits[1]):
-            raise ValueError(f"plot_critic expects {name} to be a pair (low, high) with low < high; got {limits!r}.")
+    resolution = check_int(resolution, "resolution", "plot_critic", minimum=2)
+    xlim, ylim = _checked_limits(xlim, "xlim"), _checked_limits(ylim, "ylim")
     a, b = np.meshgrid(np.linspace(*xlim, resolution), np.linspace(*ylim, resolution))
     grid = torch.tensor(np.column_stack([a.ravel(), b.ravel()]), dtype=torch.float32)  # (R*R, 2)
     was_training = getattr(critic, "training", None)
     if was_training:
         critic.eval()
     with torch.no_grad():
-        scores = _as_numpy(critic(grid)).reshape(a.shape)
+        scores = as_numpy(critic(grid)).reshape(a.shape)
     if was_training:
         critic.train()
     if ax is None:
@@ -352,9 +308,7 @@ def plot_critic(critic, real=None, fake=None, ax=None, xlim=(-3.0, 3.0), ylim=(-
                                 ("generated", fake, dict(s=5, color="tab:red", alpha=0.6))):
         if points is None:
             continue
-        points = _as_numpy(points)
-        if points.ndim != 2 or points.shape[1] != 2:
-            raise ValueError(f"plot_critic expects {name} points of shape (N, 2); got shape {points.shape}.")
+        points = check_array(points, f"{name} points", "plot_critic", shape=(None, 2), allowed="an array of shape (N, 2)")
         ax.scatter(points[:, 0], points[:, 1], label=name, **style)
     if real is not None or fake is not None:
         ax.legend(loc="upper right", fontsize="small")
@@ -365,6 +319,42 @@ def plot_critic(critic, real=None, fake=None, ax=None, xlim=(-3.0, 3.0), ylim=(-
 
 
 # ================================================================================== helpers
+_METHODS = ("clip", "gp")
+
+
+def _checked_wgan_arguments(generator, critic, X, steps, method, batch_size, n_critic, lr, lr_critic, clip, gp_weight,
+                            betas, seed, callback):
+    """train_wgan's arguments checked: returns X as a float tensor, the run's seeded
+    torch.Generator, and lr, lr_critic, clip, gp_weight, betas as numbers (lr defaults to
+    the paper's value for the method, lr_critic to lr)."""
+    for name, model in (("generator", generator), ("critic", critic)):
+        check_instance(model, name, "train_wgan", nn.Module, "a torch.nn.Module")
+    if not isinstance(getattr(generator, "latent_dim", None), int):
+        raise TypeError("train_wgan expects a generator with a latent_dim attribute (LineGenerator, Generator); "
+                        f"got {type(generator).__name__}.")
+    check_choice(method, "method", "train_wgan", _METHODS)
+    for name, value in (("steps", steps), ("batch_size", batch_size), ("n_critic", n_critic)):
+        check_int(value, name, "train_wgan", minimum=1)
+    lr = (5e-5 if method == "clip" else 1e-4) if lr is None else lr
+    lr, lr_critic = (check_real(value, name, "train_wgan", minimum=0, open_minimum=True,
+                                allowed="a positive learning rate")
+                     for name, value in (("lr", lr), ("lr_critic", lr if lr_critic is None else lr_critic)))
+    clip = check_real(clip, "clip", "train_wgan", minimum=0, open_minimum=True, allowed="a positive clipping bound")
+    gp_weight = check_real(gp_weight, "gp_weight", "train_wgan", minimum=0, allowed="a non-negative weight")
+    betas = _checked_betas("train_wgan", betas)
+    if method == "gp" and any(isinstance(layer, nn.modules.batchnorm._BatchNorm) for layer in critic.modules()):
+        raise ValueError("train_wgan with the gradient penalty needs a critic without batch normalisation (the "
+                         "penalty is per example, batch norm mixes the examples); remove it or use nn.LayerNorm.")
+    if callback is not None and not callable(callback):
+        raise TypeError(f"train_wgan expects callback to be a function (step, generator, critic); "
+                        f"got {type(callback).__name__}.")
+    X = check_tensor(X, "X", "train_wgan", examples=True)
+    noise = config.torch_generator(check_int(seed, "seed", "train_wgan", minimum=0))
+    sample_shape = _sample_shape(generator)
+    if sample_shape != tuple(X.shape[1:]):
+        raise ValueError(f"train_wgan expects X to hold examples shaped like the generator's samples, "
+                         f"{sample_shape}; got X of shape {tuple(X.shape)}.")
+    return X, noise, lr, lr_critic, clip, gp_weight, betas
 
 
 def _sample_shape(generator):
@@ -377,18 +367,30 @@ def _sample_shape(generator):
     return shape
 
 
-def _check_betas(function, betas):
-    if (not isinstance(betas, (tuple, list)) or len(betas) != 2
-            or not all(isinstance(b, numbers.Real) and not isinstance(b, bool) and 0 <= b < 1 for b in betas)):
-        raise ValueError(f"{function} expects betas to be a pair (beta1, beta2) of numbers in [0, 1), "
-                         f"such as (0.0, 0.9); got {betas!r}.")
-    return (float(betas[0]), float(betas[1]))
+def _checked_betas(function, betas):
+    """Adam's (beta1, beta2) as two floats in [0, 1): TypeError unless a pair of numbers."""
+    allowed = "a pair (beta1, beta2) of numbers in [0, 1), such as (0.0, 0.9)"
+    check_instance(betas, "betas", function, (tuple, list), allowed)
+    if len(betas) != 2:
+        raise ValueError(f"{function} expects betas to be {allowed}; got {len(betas)} numbers.")
+    return tuple(check_real(b, "betas", function, minimum=0, maximum=1, open_maximum=True, allowed=allowed)
+                 for b in betas)
+
+
+def _checked_limits(limits, name):
+    """plot_critic's xlim or ylim as a pair (low, high) of finite numbers with low < high."""
+    allowed = "a pair (low, high) with low < high"
+    check_instance(limits, name, "plot_critic", (tuple, list), allowed)
+    if len(limits) != 2:
+        raise ValueError(f"plot_critic expects {name} to be {allowed}; got {limits!r}.")
+    low, high = (check_real(v, name, "plot_critic", allowed=allowed) for v in limits)
+    if not low < high:
+        raise ValueError(f"plot_critic expects {name} to be {allowed}; got {limits!r}.")
+    return low, high
 
 
 def _check_scores(function, name, scores):
-    if not isinstance(scores, torch.Tensor):
-        raise TypeError(f"{function} expects {name} to be a torch tensor of critic scores; "
-                        f"got {type(scores).__name__}.")
+    check_instance(scores, name, function, torch.Tensor, "a torch tensor of critic scores")
     if not scores.is_floating_point() or scores.numel() == 0:
         raise ValueError(f"{function} expects {name} to be a non-empty floating-point tensor of scores; "
                          f"got shape {tuple(scores.shape)}, dtype {scores.dtype}.")
