@@ -403,7 +403,7 @@ def synthetic_submissions(root: Path, assignment: str, count: int) -> dict[str, 
     from dlcourse.grading.verify import expectations
 
     course = Course(root / "course")
-    cases = [e for e in expectations(course, course.assignment(assignment), root / "tests" / "mutants")
+    cases = [e for e in expectations(course, course.assignment(assignment), course.course_dir / "mutants")
              if e.kind in ("solution", "mutant")]
     return {f"student-{i + 1:03d}": cases[i % len(cases)].notebook for i in range(count)}
 

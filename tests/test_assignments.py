@@ -10,10 +10,9 @@ from dlcourse.grading import Course
 from dlcourse.grading.verify import check, convention_problems, submission_names
 
 REPO = Path(__file__).resolve().parent.parent
-MUTANTS = REPO / "tests" / "mutants"
 COURSE = Course(REPO / "course")
+MUTANTS = COURSE.course_dir / "mutants"
 ASSIGNMENTS = COURSE.assignments()
-pytestmark = pytest.mark.slow
 
 
 def _tests_of(assignment):
@@ -21,6 +20,7 @@ def _tests_of(assignment):
     unit of work, so the assignments are graded on different workers side by side."""
     students = submission_names(assignment, MUTANTS)
 
+    @pytest.mark.slow  # grades every submission of the assignment
     class Proof:
         @pytest.fixture(scope="class")
         @classmethod
@@ -44,6 +44,11 @@ def _tests_of(assignment):
 
     Proof.__name__ = Proof.__qualname__ = f"TestAssignment_{assignment.name}"
     return Proof
+
+
+def test_the_course_has_assignments_to_prove():
+    # without this, a course whose assignments are not found would collect no proof and pass
+    assert ASSIGNMENTS, f"no assignment found in {COURSE.source_dir}; the proof would check nothing"
 
 
 for _assignment in ASSIGNMENTS:

@@ -220,7 +220,7 @@ def test_runner_names_the_failing_cell_and_goes_on(tmp_path):
 
 def test_synthetic_submissions_cycle_the_solution_and_the_mutants():
     assignment = "a01_perceptron_and_forward_pass"
-    mutants = len(list((REPO / "tests" / "mutants" / assignment).glob("*.py")))
+    mutants = len(list((REPO / "course" / "mutants" / assignment).glob("*.py")))
     submissions = bench.synthetic_submissions(REPO, assignment, mutants + 3)
     assert list(submissions)[:2] == ["student-001", "student-002"] and len(submissions) == mutants + 3
     notebooks = list(submissions.values())

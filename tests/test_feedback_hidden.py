@@ -23,7 +23,7 @@ from dlcourse.grading.course import Course
 from dlcourse.grading.feedback import feedback
 from dlcourse.grading.hide_hidden import HIDDEN_NOTE, hide_hidden_tests
 from dlcourse.grading.submissions import collect
-from dlcourse.grading.verify import replace_function, student_version, temporary_course
+from dlcourse.grading.verify import mutate, read_mutant, student_version, temporary_course
 
 REPO = Path(__file__).resolve().parents[1]
 ASSIGNMENTS = [a.name for a in Course(REPO / "course").assignments()]
@@ -108,9 +108,8 @@ def _grade_with_feedback(course: Course, name: str, inbox: Path) -> list[Graded]
     (inbox / "solution.ipynb").write_text(json.dumps(solution))
     (inbox / "release.ipynb").write_text(json.dumps(release))
     for mutant in HIDDEN_ONLY_MUTANTS.get(name, []):
-        path = REPO / "tests" / "mutants" / name / f"{mutant}.py"
-        (inbox / f"mutant-{mutant.replace('_', '-')}.ipynb").write_text(
-            json.dumps(replace_function(solution, path.read_text())[0]))
+        path = REPO / "course" / "mutants" / name / f"{mutant}.py"
+        (inbox / f"mutant-{mutant.replace('_', '-')}.ipynb").write_text(json.dumps(mutate(solution, read_mutant(path))))
     collect(course, name, inbox)
     outcomes = autograde(course, name, jobs=2)
     written, failures = feedback(course, name)

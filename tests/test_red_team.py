@@ -22,7 +22,7 @@ from dlcourse.grading import Course
 from dlcourse.grading.autograde import autograde, part_scores
 from dlcourse.grading.sandbox import unavailable_reason
 from dlcourse.grading.submissions import collect
-from dlcourse.grading.verify import replace_function, student_version, temporary_course
+from dlcourse.grading.verify import mutate, read_mutant, student_version, temporary_course
 
 REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "a01_perceptron_and_forward_pass"
@@ -212,7 +212,7 @@ def graded(tmp_path_factory):
         release = nbformat.read(course.release_dir / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
         source = nbformat.read(course.source_dir / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
         solution = student_version(source, release)
-        mutant, _ = replace_function(solution, (REPO / "tests" / "mutants" / ASSIGNMENT / "relu_grad_one_at_zero.py").read_text())
+        mutant = mutate(solution, read_mutant(REPO / "course" / "mutants" / ASSIGNMENT / "relu_grad_one_at_zero.py"))
         honest = tmp_path_factory.mktemp("honest")
         nbformat.write(nbformat.from_dict(solution), honest / "honest-solution.ipynb")
         nbformat.write(nbformat.from_dict(mutant), honest / "honest-mutant.ipynb")

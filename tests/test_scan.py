@@ -5,6 +5,7 @@ contains (solutions, releases, mutants) is flagged, and every class of tampering
 it is hidden behind aliases, getattr, __import__ or importlib.
 """
 import functools
+import json
 from pathlib import Path
 
 import nbformat
@@ -12,11 +13,12 @@ import pytest
 
 from dlcourse.grading import scan
 from dlcourse.grading.scan import Finding, scan_answers, scan_cell, summarise, grading_context
+from dlcourse.grading.verify import mutated_source, read_mutant
 
 REPO = Path(__file__).resolve().parent.parent
 SOLUTIONS = sorted(REPO.glob("solutions/*/*.ipynb"))
 RELEASES = sorted(REPO.glob("assignments/*/*.ipynb"))
-MUTANTS = sorted(REPO.glob("tests/mutants/*/*.py"))
+MUTANTS = sorted(REPO.glob("course/mutants/*/*.py"))
 A01 = REPO / "solutions/a01_perceptron_and_forward_pass/a01_perceptron_and_forward_pass.ipynb"
 
 
@@ -44,8 +46,9 @@ def test_solution_and_release_answer_cells_are_not_flagged(path):
 
 @pytest.mark.parametrize("path", MUTANTS, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_mutants_are_not_flagged(path):
-    # a mutant is a wrong answer, not an attack: each file is the source of one answer cell
-    assert scan_cell(path.read_text(), path.stem, _context(path.parent.name)) == []
+    # a mutant is a wrong answer, not an attack: each file edits one answer cell of the solution
+    solution = json.loads((REPO / "solutions" / path.parent.name / f"{path.parent.name}.ipynb").read_text())
+    assert scan_cell(mutated_source(read_mutant(path), solution), path.stem, _context(path.parent.name)) == []
 
 
 HONEST = {

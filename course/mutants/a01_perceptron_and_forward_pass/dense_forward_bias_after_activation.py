@@ -1,6 +1,7 @@
 """Adds the bias after the activation, activation(X @ W) + b, instead of inside it."""
-
-
-def dense_forward(X, W, b, activation):
-    """Forward pass of a dense layer, activation(X @ W + b)."""
-    return activation(X @ W) + b
+FUNCTION = "dense_forward"
+EDITS = [
+    ("    Z = X @ W + b  # (n, d_out): b is broadcast over the rows\n"
+     "    return activation(Z)",
+     "    return activation(X @ W) + b"),
+]

@@ -1,8 +1,7 @@
 """Differentiates wrongly on the negative side, returning negative_slope * z (the activation) instead of negative_slope."""
-import numpy as np
-
-
-def leaky_relu_grad(z, negative_slope=0.01):
-    """Derivative of leaky ReLU: 1 where z > 0, negative_slope elsewhere (also at z = 0)."""
-    z = np.asarray(z, dtype=float)
-    return np.where(z > 0, 1.0, negative_slope * z)
+FUNCTION = "leaky_relu_grad"
+EDITS = [
+    ("    return np.where(np.asarray(z) > 0, 1.0, float(negative_slope))",
+     "    z = np.asarray(z, dtype=float)\n"
+     "    return np.where(z > 0, 1.0, negative_slope * z)"),
+]

@@ -1,9 +1,6 @@
 """Thresholds with w . x + b > 0, so a weighted sum of exactly 0 is predicted as class 0 instead of 1."""
-import numpy as np
-
-
-def perceptron_update(w, b, x, y, lr=1.0):
-    """One step of Rosenblatt's rule on a single example."""
-    y_hat = 1 if np.dot(w, x) + b > 0 else 0
-    error = y - y_hat
-    return np.asarray(w, dtype=float) + lr * error * np.asarray(x, dtype=float), float(b + lr * error)
+FUNCTION = "perceptron_update"
+EDITS = [
+    ("    y_hat = 1 if np.dot(w, x) + b >= 0 else 0",
+     "    y_hat = 1 if np.dot(w, x) + b > 0 else 0"),
+]

@@ -1,9 +1,8 @@
 """Takes the max and the sum over the whole array instead of each row, so a batch of rows shares one normalisation."""
-import numpy as np
-
-
-def softmax(z):
-    """Softmax over the last axis: e^(z_i) / sum_j e^(z_j), computed stably."""
-    z = np.asarray(z, dtype=float)
-    e = np.exp(z - z.max())
-    return e / e.sum()
+FUNCTION = "softmax"
+EDITS = [
+    ("    e = np.exp(z - z.max(axis=-1, keepdims=True))\n"
+     "    return e / e.sum(axis=-1, keepdims=True)",
+     "    e = np.exp(z - z.max())\n"
+     "    return e / e.sum()"),
+]

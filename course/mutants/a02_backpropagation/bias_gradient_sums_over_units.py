@@ -1,7 +1,6 @@
 """Sums over the wrong axis (axis=1, the units) instead of over the examples."""
-import numpy as np
-
-
-def bias_gradient(delta):
-    """BP3: dC/db^l, the sum of the errors Delta^l over the examples of the batch."""
-    return np.sum(delta, axis=1)
+FUNCTION = "bias_gradient"
+EDITS = [
+    ("    return np.sum(delta, axis=0)  # BP3: b is added to every row, so its gradient sums the rows",
+     "    return np.sum(delta, axis=1)"),
+]

@@ -1,6 +1,6 @@
 """Divides the summed product by the batch size, although delta already carries the 1/N of the mean loss."""
-
-
-def weight_gradient(delta, a_prev):
-    """BP4: dC/dW^l = Delta^l.T @ A^(l-1), summed over the examples of the batch."""
-    return delta.T @ a_prev / delta.shape[0]
+FUNCTION = "weight_gradient"
+EDITS = [
+    ("    return delta.T @ a_prev  # BP4: (n, N) @ (N, n_prev)",
+     "    return delta.T @ a_prev / delta.shape[0]"),
+]

@@ -1,11 +1,12 @@
 """Uses beta2 for the mean of g and beta1 for the mean of g^2 (the two decays swapped)."""
-import numpy as np
-
-
-def adam_step(param, grad, m, v, t, lr, beta1, beta2, eps):
-    """One step of Adam."""
-    new_m = beta2 * m + (1 - beta2) * grad
-    new_v = beta1 * v + (1 - beta1) * grad**2
-    m_hat = new_m / (1 - beta2**t)
-    v_hat = new_v / (1 - beta1**t)
-    return param - lr * m_hat / (np.sqrt(v_hat) + eps), new_m, new_v
+FUNCTION = "adam_step"
+EDITS = [
+    ("    new_m = beta1 * m + (1 - beta1) * grad  # m_t: running mean of g\n"
+     "    new_v = beta2 * v + (1 - beta2) * grad**2  # v_t: running mean of g^2\n"
+     "    m_hat = new_m / (1 - beta1**t)  # bias correction: the weights of m_t sum to 1 - beta1^t\n"
+     "    v_hat = new_v / (1 - beta2**t)",
+     "    new_m = beta2 * m + (1 - beta2) * grad\n"
+     "    new_v = beta1 * v + (1 - beta1) * grad**2\n"
+     "    m_hat = new_m / (1 - beta2**t)\n"
+     "    v_hat = new_v / (1 - beta1**t)"),
+]

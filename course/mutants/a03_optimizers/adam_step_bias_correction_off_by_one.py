@@ -1,11 +1,8 @@
 """Treats t as counting from 0 and corrects with 1 - beta^(t + 1), one step behind torch's 1 - beta^t."""
-import numpy as np
-
-
-def adam_step(param, grad, m, v, t, lr, beta1, beta2, eps):
-    """One step of Adam."""
-    new_m = beta1 * m + (1 - beta1) * grad
-    new_v = beta2 * v + (1 - beta2) * grad**2
-    m_hat = new_m / (1 - beta1 ** (t + 1))
-    v_hat = new_v / (1 - beta2 ** (t + 1))
-    return param - lr * m_hat / (np.sqrt(v_hat) + eps), new_m, new_v
+FUNCTION = "adam_step"
+EDITS = [
+    ("    m_hat = new_m / (1 - beta1**t)  # bias correction: the weights of m_t sum to 1 - beta1^t\n"
+     "    v_hat = new_v / (1 - beta2**t)",
+     "    m_hat = new_m / (1 - beta1 ** (t + 1))\n"
+     "    v_hat = new_v / (1 - beta2 ** (t + 1))"),
+]

@@ -1,8 +1,9 @@
 """Fixes the momentum at the typical 0.9 and ignores the argument; only the hidden tests use another momentum."""
-
-
-def nesterov_step(param, grad, velocity, lr, momentum):
-    """One step of SGD with Nesterov momentum."""
-    mu = 0.9
-    new_velocity = mu * velocity + grad
-    return param - lr * (grad + mu * new_velocity), new_velocity
+FUNCTION = "nesterov_step"
+EDITS = [
+    ("    new_velocity = momentum * velocity + grad  # b_t = mu b_(t-1) + g_t\n"
+     "    return param - lr * (grad + momentum * new_velocity), new_velocity  # look ahead with the new velocity",
+     "    mu = 0.9\n"
+     "    new_velocity = mu * velocity + grad\n"
+     "    return param - lr * (grad + mu * new_velocity), new_velocity"),
+]

@@ -1,20 +1,6 @@
 """Computes the true convolution of signal processing: flips each filter upside down and left to right."""
-import numpy as np
-
-
-def conv2d_forward(x, w, b, stride=1, padding=0):
-    """Forward pass of a convolutional layer."""
-    N, C, H, W = x.shape
-    F, _, k, _ = w.shape
-    H_out = (H + 2 * padding - k) // stride + 1
-    W_out = (W + 2 * padding - k) // stride + 1
-    x_pad = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
-    flipped = w[:, :, ::-1, ::-1]
-    out = np.zeros((N, F, H_out, W_out))
-    for n in range(N):
-        for f in range(F):
-            for i in range(H_out):
-                for j in range(W_out):
-                    window = x_pad[n, :, i * stride:i * stride + k, j * stride:j * stride + k]
-                    out[n, f, i, j] = np.sum(window * flipped[f]) + b[f]
-    return out
+FUNCTION = "conv2d_forward"
+EDITS = [
+    ("            out[:, :, i, j] = np.tensordot(window, w, axes=([1, 2, 3], [1, 2, 3]))",
+     "            out[:, :, i, j] = np.tensordot(window, w[:, :, ::-1, ::-1], axes=([1, 2, 3], [1, 2, 3]))"),
+]

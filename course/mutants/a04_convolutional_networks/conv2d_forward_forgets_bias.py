@@ -1,18 +1,6 @@
 """Forgets to add the bias b[f] to the feature maps."""
-import numpy as np
-
-
-def conv2d_forward(x, w, b, stride=1, padding=0):
-    """Forward pass of a convolutional layer."""
-    N, C, H, W = x.shape
-    F, _, k, _ = w.shape
-    H_out = (H + 2 * padding - k) // stride + 1
-    W_out = (W + 2 * padding - k) // stride + 1
-    x_pad = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
-    out = np.zeros((N, F, H_out, W_out))
-    for n in range(N):
-        for f in range(F):
-            for i in range(H_out):
-                for j in range(W_out):
-                    out[n, f, i, j] = np.sum(x_pad[n, :, i * stride:i * stride + k, j * stride:j * stride + k] * w[f])
-    return out
+FUNCTION = "conv2d_forward"
+EDITS = [
+    ("    return out + b[None, :, None, None]  # one bias per filter, the same at every position",
+     "    return out"),
+]

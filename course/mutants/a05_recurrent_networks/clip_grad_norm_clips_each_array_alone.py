@@ -1,13 +1,12 @@
 """Clips every array by its own norm instead of one global norm, which changes the direction of the whole gradient."""
-import numpy as np
-
-
-def clip_grad_norm(grads, max_norm):
-    """Clip gradients by their global L2 norm, in place."""
-    arrays = list(grads.values()) if isinstance(grads, dict) else list(grads)
-    total_norm = float(np.sqrt(sum(np.sum(g**2) for g in arrays)))
-    for g in arrays:
-        norm = np.linalg.norm(g)
-        if norm > max_norm:
-            g *= max_norm / (norm + 1e-6)
-    return total_norm
+FUNCTION = "clip_grad_norm"
+EDITS = [
+    ("    if total_norm > max_norm:\n"
+     "        factor = max_norm / (total_norm + 1e-6)  # one factor for all: the direction is kept\n"
+     "        for g in arrays:\n"
+     "            g *= factor  # in place: the caller's arrays change",
+     "    for g in arrays:\n"
+     "        norm = np.linalg.norm(g)\n"
+     "        if norm > max_norm:\n"
+     "            g *= max_norm / (norm + 1e-6)"),
+]

@@ -1,12 +1,6 @@
 """Returns the norm after clipping (max_norm when it clipped) instead of the norm before, as torch does."""
-import numpy as np
-
-
-def clip_grad_norm(grads, max_norm):
-    """Clip gradients by their global L2 norm, in place."""
-    arrays = list(grads.values()) if isinstance(grads, dict) else list(grads)
-    total_norm = float(np.sqrt(sum(np.sum(g**2) for g in arrays)))
-    if total_norm > max_norm:
-        for g in arrays:
-            g *= max_norm / total_norm
-    return float(np.sqrt(sum(np.sum(g**2) for g in arrays)))
+FUNCTION = "clip_grad_norm"
+EDITS = [
+    ("    return total_norm",
+     "    return float(np.sqrt(sum(np.sum(g**2) for g in arrays)))"),
+]

@@ -1,12 +1,6 @@
 """Adds only b_ih to the pre-activations and forgets torch's second bias b_hh."""
-import numpy as np
-
-
-def lstm_cell_forward(x, h, c, W_ih, W_hh, b_ih, b_hh):
-    """One step of an LSTM cell."""
-    H = h.shape[1]
-    A = x @ W_ih.T + b_ih + h @ W_hh.T
-    A_i, A_f, A_g, A_o = A[:, :H], A[:, H:2 * H], A[:, 2 * H:3 * H], A[:, 3 * H:]
-    i, f, o = 1 / (1 + np.exp(-A_i)), 1 / (1 + np.exp(-A_f)), 1 / (1 + np.exp(-A_o))
-    c_next = f * c + i * np.tanh(A_g)
-    return o * np.tanh(c_next), c_next
+FUNCTION = "lstm_cell_forward"
+EDITS = [
+    ("    A = x @ W_ih.T + b_ih + h @ W_hh.T + b_hh  # (N, 4H): all four gates at once",
+     "    A = x @ W_ih.T + b_ih + h @ W_hh.T"),
+]

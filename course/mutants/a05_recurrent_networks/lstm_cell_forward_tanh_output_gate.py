@@ -1,12 +1,6 @@
 """Squashes the output gate with tanh instead of the sigmoid, so it can be negative."""
-import numpy as np
-
-
-def lstm_cell_forward(x, h, c, W_ih, W_hh, b_ih, b_hh):
-    """One step of an LSTM cell."""
-    H = h.shape[1]
-    A = x @ W_ih.T + b_ih + h @ W_hh.T + b_hh
-    A_i, A_f, A_g, A_o = A[:, :H], A[:, H:2 * H], A[:, 2 * H:3 * H], A[:, 3 * H:]
-    i, f, o = 1 / (1 + np.exp(-A_i)), 1 / (1 + np.exp(-A_f)), np.tanh(A_o)
-    c_next = f * c + i * np.tanh(A_g)
-    return o * np.tanh(c_next), c_next
+FUNCTION = "lstm_cell_forward"
+EDITS = [
+    ("    o = 1.0 / (1.0 + np.exp(-A_o))  # output gate",
+     "    o = np.tanh(A_o)  # output gate"),
+]

@@ -1,20 +1,13 @@
 """Adds the gradient from the next step into the caller's dh (dh[k - 1] += ...): right values, but dh is changed."""
-import numpy as np
-
-
-def rnn_backward(dh, cache):
-    """Backpropagation through time for rnn_forward."""
-    x, h0, W_xh, W_hh, hs = (cache[key] for key in ("x", "h0", "W_xh", "W_hh", "hs"))
-    grads = {"x": np.zeros(x.shape), "W_xh": np.zeros(W_xh.shape), "W_hh": np.zeros(W_hh.shape), "b": np.zeros(W_hh.shape[0])}
-    for k in reversed(range(len(x))):
-        h_prev = hs[k - 1] if k > 0 else h0
-        delta = dh[k] * (1.0 - hs[k] ** 2)
-        grads["x"][k] = delta @ W_xh
-        grads["W_xh"] += delta.T @ x[k]
-        grads["W_hh"] += delta.T @ h_prev
-        grads["b"] += delta.sum(axis=0)
-        if k > 0:
-            dh[k - 1] += delta @ W_hh
-        else:
-            grads["h0"] = delta @ W_hh
-    return grads
+FUNCTION = "rnn_backward"
+EDITS = [
+    ("        g = dh[k] + dh_from_next  # h_t reaches the loss directly and through h_(t+1)\n"
+     "        delta = g * (1.0 - hs[k] ** 2)  # through the tanh: tanh'(a_t) = 1 - h_t^2",
+     "        delta = dh[k] * (1.0 - hs[k] ** 2)"),
+    ("        dh_from_next = delta @ W_hh  # (N, H) @ (H, H): one factor W_hh per step back\n"
+     '    grads["h0"] = dh_from_next',
+     "        if k > 0:\n"
+     "            dh[k - 1] += delta @ W_hh\n"
+     "        else:\n"
+     '            grads["h0"] = delta @ W_hh'),
+]

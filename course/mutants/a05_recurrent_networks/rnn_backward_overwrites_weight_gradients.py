@@ -1,19 +1,10 @@
 """Assigns the weight and bias gradients at every step instead of adding them up, keeping only the first step's share."""
-import numpy as np
-
-
-def rnn_backward(dh, cache):
-    """Backpropagation through time for rnn_forward."""
-    x, h0, W_xh, W_hh, hs = (cache[key] for key in ("x", "h0", "W_xh", "W_hh", "hs"))
-    grads = {"x": np.zeros(x.shape)}
-    dh_from_next = np.zeros(h0.shape)
-    for k in reversed(range(len(x))):
-        h_prev = hs[k - 1] if k > 0 else h0
-        delta = (dh[k] + dh_from_next) * (1.0 - hs[k] ** 2)
-        grads["x"][k] = delta @ W_xh
-        grads["W_xh"] = delta.T @ x[k]
-        grads["W_hh"] = delta.T @ h_prev
-        grads["b"] = delta.sum(axis=0)
-        dh_from_next = delta @ W_hh
-    grads["h0"] = dh_from_next
-    return grads
+FUNCTION = "rnn_backward"
+EDITS = [
+    ('        grads["W_xh"] += delta.T @ x[k]  # (H, N) @ (N, D): shared weights, so sum over the steps\n'
+     '        grads["W_hh"] += delta.T @ h_prev  # (H, N) @ (N, H): paired with the state that went in\n'
+     '        grads["b"] += delta.sum(axis=0)',
+     '        grads["W_xh"] = delta.T @ x[k]\n'
+     '        grads["W_hh"] = delta.T @ h_prev\n'
+     '        grads["b"] = delta.sum(axis=0)'),
+]

@@ -1,10 +1,9 @@
 """Clips only the layers' weight matrices and leaves the biases (and other parameters) as they were."""
-import torch
-
-
-def clip_weights(module, c):
-    """Clamp the parameters into [-c, c]."""
-    with torch.no_grad():
-        for name, parameter in module.named_parameters():
-            if name.endswith("weight"):
-                parameter.clamp_(-c, c)
+FUNCTION = "clip_weights"
+EDITS = [
+    ("        for parameter in module.parameters():\n"
+     "            parameter.clamp_(-c, c)",
+     "        for name, parameter in module.named_parameters():\n"
+     '            if name.endswith("weight"):\n'
+     "                parameter.clamp_(-c, c)"),
+]

@@ -1,7 +1,9 @@
 """Clamps in place outside torch.no_grad(), which autograd refuses for leaves that require grad."""
-
-
-def clip_weights(module, c):
-    """Clamp the parameters into [-c, c]."""
-    for parameter in module.parameters():
-        parameter.clamp_(-c, c)
+FUNCTION = "clip_weights"
+EDITS = [
+    ("    with torch.no_grad():  # autograd forbids in-place changes of leaves that require grad\n"
+     "        for parameter in module.parameters():\n"
+     "            parameter.clamp_(-c, c)",
+     "    for parameter in module.parameters():\n"
+     "        parameter.clamp_(-c, c)"),
+]

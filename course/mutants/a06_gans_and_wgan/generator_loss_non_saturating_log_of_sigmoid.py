@@ -1,7 +1,6 @@
 """Takes -torch.log(torch.sigmoid(l)), which is inf once the sigmoid rounds to 0 for very negative logits."""
-import torch
-
-
-def generator_loss_non_saturating(fake_logits):
-    """The non-saturating generator loss."""
-    return -torch.log(torch.sigmoid(fake_logits)).mean()
+FUNCTION = "generator_loss_non_saturating"
+EDITS = [
+    ("    return -F.logsigmoid(fake_logits).mean()  # -log sigmoid(l) = softplus(-l), finite for every l",
+     "    return -torch.log(torch.sigmoid(fake_logits)).mean()"),
+]

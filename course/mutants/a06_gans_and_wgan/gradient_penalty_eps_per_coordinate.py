@@ -1,14 +1,9 @@
 """Draws an eps for every coordinate (torch.rand(real.shape)), so x_hat leaves the segment between real and fake."""
-import torch
-
-
-def gradient_penalty(critic, real, fake, lam=10.0, eps=None, generator=None):
-    """The gradient penalty."""
-    n = real.shape[0]
-    if eps is None:
-        eps = torch.rand(real.shape, generator=generator, dtype=real.dtype)
-    else:
-        eps = eps.reshape(n, *([1] * (real.dim() - 1)))
-    x_hat = (eps * real.detach() + (1 - eps) * fake.detach()).requires_grad_(True)
-    (grad,) = torch.autograd.grad(critic(x_hat).sum(), x_hat, create_graph=True)
-    return lam * ((grad.reshape(n, -1).norm(dim=1) - 1) ** 2).mean()
+FUNCTION = "gradient_penalty"
+EDITS = [
+    ("        eps = torch.rand(n, generator=generator, dtype=real.dtype)\n"
+     "    eps = eps.reshape(n, *([1] * (real.dim() - 1)))                           # (N, 1, ...): one weight per example",
+     "        eps = torch.rand(real.shape, generator=generator, dtype=real.dtype)\n"
+     "    else:\n"
+     "        eps = eps.reshape(n, *([1] * (real.dim() - 1)))"),
+]

@@ -1,7 +1,6 @@
 """Uses torch's mse_loss with its default mean reduction, then halves it: divides by the number of entries."""
-import torch
-
-
-def content_loss(generated_features, content_features):
-    """The content loss at one layer."""
-    return 0.5 * torch.nn.functional.mse_loss(generated_features, content_features)
+FUNCTION = "content_loss"
+EDITS = [
+    ("    return 0.5 * ((generated_features - content_features) ** 2).sum()",
+     "    return 0.5 * torch.nn.functional.mse_loss(generated_features, content_features)"),
+]

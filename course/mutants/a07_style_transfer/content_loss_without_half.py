@@ -1,6 +1,6 @@
 """Forgets the factor 1/2: the sum of squared differences, twice the content loss."""
-
-
-def content_loss(generated_features, content_features):
-    """The content loss at one layer."""
-    return ((generated_features - content_features) ** 2).sum()
+FUNCTION = "content_loss"
+EDITS = [
+    ("    return 0.5 * ((generated_features - content_features) ** 2).sum()",
+     "    return ((generated_features - content_features) ** 2).sum()"),
+]

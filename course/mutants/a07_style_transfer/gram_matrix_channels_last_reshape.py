@@ -1,7 +1,8 @@
 """Flattens with reshape(-1, C), as if channels came last: the rows mix channels and positions."""
-
-
-def gram_matrix(features):
-    """The Gram matrix of one layer's feature maps."""
-    F = features.reshape(-1, features.shape[0])  # (M, C), but the memory holds channel after channel
-    return F.T @ F
+FUNCTION = "gram_matrix"
+EDITS = [
+    ("    F = features.reshape(channels, -1)  # (N_l, M_l): one row per channel, one column per position",
+     "    F = features.reshape(-1, channels)  # (M, C), but the memory holds channel after channel"),
+    ("    return F @ F.T  # G_ij = sum_k F_ik F_jk",
+     "    return F.T @ F"),
+]

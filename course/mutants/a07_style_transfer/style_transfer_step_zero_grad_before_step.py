@@ -1,13 +1,10 @@
 """Calls zero_grad() between backward() and step(), so the optimiser steps with a zero gradient and the image never moves."""
-import torch
-
-
-def style_transfer_step(image, optimizer, loss_fn):
-    """One step of gradient-based optimisation of an image's pixels."""
-    loss = loss_fn(image)
-    loss.backward()
-    optimizer.zero_grad()
-    optimizer.step()
-    with torch.no_grad():
-        image.clamp_(0.0, 1.0)
-    return loss.item()
+FUNCTION = "style_transfer_step"
+EDITS = [
+    ("    optimizer.zero_grad()  # backward() adds to image.grad: clear what the last step left\n"
+     "    loss = loss_fn(image)",
+     "    loss = loss_fn(image)"),
+    ("    loss.backward()  # image.grad = dL/dx",
+     "    loss.backward()  # image.grad = dL/dx\n"
+     "    optimizer.zero_grad()"),
+]

@@ -1,8 +1,6 @@
 """Sums absolute differences of neighbours (the L1 total variation) instead of squared ones."""
-
-
-def total_variation(image):
-    """Squared total variation of an image."""
-    vertical = image[:, 1:, :] - image[:, :-1, :]
-    horizontal = image[:, :, 1:] - image[:, :, :-1]
-    return vertical.abs().sum() + horizontal.abs().sum()
+FUNCTION = "total_variation"
+EDITS = [
+    ("    return (vertical**2).sum() + (horizontal**2).sum()",
+     "    return vertical.abs().sum() + horizontal.abs().sum()"),
+]

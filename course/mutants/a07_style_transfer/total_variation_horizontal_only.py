@@ -1,7 +1,6 @@
 """Penalises only horizontally adjacent pixels and forgets the vertical pairs."""
-
-
-def total_variation(image):
-    """Squared total variation of an image."""
-    horizontal = image[:, :, 1:] - image[:, :, :-1]
-    return (horizontal**2).sum()
+FUNCTION = "total_variation"
+EDITS = [
+    ("    return (vertical**2).sum() + (horizontal**2).sum()",
+     "    return (horizontal**2).sum()"),
+]

@@ -1,8 +1,6 @@
 """Averages the squared differences (.mean()) in each direction instead of summing them."""
-
-
-def total_variation(image):
-    """Squared total variation of an image."""
-    vertical = image[:, 1:, :] - image[:, :-1, :]
-    horizontal = image[:, :, 1:] - image[:, :, :-1]
-    return (vertical**2).mean() + (horizontal**2).mean()
+FUNCTION = "total_variation"
+EDITS = [
+    ("    return (vertical**2).sum() + (horizontal**2).sum()",
+     "    return (vertical**2).mean() + (horizontal**2).mean()"),
+]

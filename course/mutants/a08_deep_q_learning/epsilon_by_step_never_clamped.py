@@ -1,6 +1,7 @@
 """Lets epsilon go on falling after decay_steps (no min(1, t / T)), so it sinks below `end` and turns negative."""
-
-
-def epsilon_by_step(step, start, end, decay_steps):
-    """The exploration rate at `step`."""
-    return start + (step / decay_steps) * (end - start)
+FUNCTION = "epsilon_by_step"
+EDITS = [
+    ("    fraction = min(1.0, step / decay_steps)  # how far through the decay; held at 1 afterwards\n"
+     "    return start + fraction * (end - start)",
+     "    return start + (step / decay_steps) * (end - start)"),
+]

@@ -1,66 +1,11 @@
 """Updates state = next_state before the push, so every transition is stored as (s', a, r, s'): the action is paired with the wrong state."""
-import copy
-
-import numpy as np
-import torch
-from torch import nn
-
-
-def train_dqn(env, config, seed):
-    """Train a DQN on `env`."""
-    torch.manual_seed(seed)              # the networks' initial weights
-    rng = np.random.default_rng(seed)    # exploration and mini-batches
-    n_observations, n_actions = env.observation_space.shape[0], int(env.action_space.n)
-    online = make_q_network(n_observations, n_actions, config.hidden)
-    target = make_q_network(n_observations, n_actions, config.hidden)
-    sync_target(online, target)          # theta^- = theta to begin with
-    optimizer = torch.optim.Adam(online.parameters(), lr=config.lr)
-    buffer = ReplayBuffer(config.buffer_capacity)
-    history = {"episode_return": [], "evaluation_step": [], "evaluation_return": []}
-    best_return, best_weights = -np.inf, None
-
-    state, _ = env.reset(seed=seed)
-    episode_return = 0.0
-    for step in range(1, config.steps + 1):
-        # act epsilon-greedily and remember what happened
-        epsilon = epsilon_by_step(step, config.epsilon_start, config.epsilon_end, config.epsilon_decay_steps)
-        if rng.random() < epsilon:
-            action = int(rng.integers(n_actions))
-        else:
-            with torch.no_grad():
-                action = int(online(torch.as_tensor(state, dtype=torch.float32)).argmax())
-        next_state, reward, terminated, truncated, _ = env.step(action)
-        state = next_state  # the mistake: moves on before remembering, so the pushed state is s', not s
-        buffer.push(state, action, reward, next_state, terminated)
-        episode_return += reward
-        if terminated or truncated:
-            history["episode_return"].append(episode_return)
-            state, _ = env.reset()
-            episode_return = 0.0
-
-        # regress Q(s, a; theta) onto the TD targets of a random mini-batch
-        if len(buffer) >= config.learning_starts:
-            states, actions, rewards, next_states, dones = buffer.sample(config.batch_size, rng)
-            with torch.no_grad():
-                targets = td_targets(rewards, target(next_states), dones, config.gamma)  # y, (B,)
-            predicted = online(states).gather(1, actions[:, None]).squeeze(1)         # Q(s, a; theta), (B,)
-            loss = nn.functional.smooth_l1_loss(predicted, targets)                     # Huber
-            optimizer.zero_grad()
-            loss.backward()
-            nn.utils.clip_grad_norm_(online.parameters(), config.max_grad_norm)
-            optimizer.step()
-
-        if step % config.target_sync_every == 0:
-            sync_target(online, target)
-
-        if step % config.evaluate_every == 0 and len(buffer) >= config.learning_starts:
-            mean_return = float(evaluate_greedy(online, config.evaluation_episodes, config.evaluation_seed).mean())
-            history["evaluation_step"].append(step)
-            history["evaluation_return"].append(mean_return)
-            if mean_return > best_return:  # keep a copy: state_dict() alone holds the live tensors
-                best_return, best_weights = mean_return, copy.deepcopy(online.state_dict())
-            if mean_return >= config.target_return:
-                break
-    if best_weights is not None:
-        online.load_state_dict(best_weights)
-    return online, history
+FUNCTION = "train_dqn"
+EDITS = [
+    ("        next_state, reward, terminated, truncated, _ = env.step(action)",
+     "        next_state, reward, terminated, truncated, _ = env.step(action)\n"
+     "        state = next_state  # the mistake: moves on before remembering, so the pushed state is s', not s"),
+    ("            episode_return = 0.0\n"
+     "        else:\n"
+     "            state = next_state",
+     "            episode_return = 0.0"),
+]

@@ -130,7 +130,7 @@ def cmd_check(course: Course, args) -> int:
     from .verify import check
 
     names = args.assignments or [a.name for a in course.assignments()]
-    mutants = Path(args.mutants) if args.mutants else course.root / "tests" / "mutants"
+    mutants = Path(args.mutants) if args.mutants else course.course_dir / "mutants"
     failed = False
     for assignment, drift_problems, verdicts in check(course, names, mutants, jobs=args.jobs):
         print(f"{assignment.name}: drift {'FAIL' if drift_problems else 'ok'}")
@@ -188,7 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("check", help="prove every grader: drift, round trip, mutants, bad submissions")
     p.add_argument("assignments", nargs="*")
     p.add_argument("--jobs", type=int, default=None)
-    p.add_argument("--mutants", help="folder of mutants (default: tests/mutants)")
+    p.add_argument("--mutants", help="folder of mutants, one subfolder per assignment of files that each edit a "
+                                     "solution cell (default: mutants/ beside nbgrader_config.py)")
     p.set_defaults(run=cmd_check)
     return parser
 

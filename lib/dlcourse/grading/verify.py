@@ -4,8 +4,8 @@ For each assignment, in a temporary copy of the course:
 
 - drift: regenerating the release from solutions/ gives the committed assignments/ notebook;
 - round trip: the solution scores full marks, the untouched release scores zero, and every
-  mutant in tests/mutants/<assignment>/ (one plausible student mistake each, written as a
-  replacement of one solution function) scores less, losing points on that function's test;
+  mutant in course/mutants/<assignment>/ (one plausible student mistake each, written as small
+  edits of one solution cell) scores less, losing points on that function's test;
 - bad submissions: an infinite loop, an edited locked cell, a deleted cell, a notebook that
   raises at the top, a kernel that dies, and invalid JSON are each graded as far as possible
   and reported in one line, while the rest of the class is graded.
@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 
 from .autograde import Outcome, autograde, part_scores
-from .course import Assignment, Course
+from .course import Assignment, Course, CourseError
 from .submissions import collect
 
 # A bad submission's infinite loop (planted in an answer cell) is cut off after this many
@@ -108,18 +108,143 @@ def drift(course: Course, assignment: Assignment) -> list[str]:
             f"run `dlcourse release {assignment.name}`"]
 
 
-def replace_function(solution: dict, mutant_source: str) -> tuple[dict, str]:
-    """The solution notebook with one solution cell replaced by a mutant; also the function's name."""
-    tree = ast.parse(mutant_source)
-    names = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
-    if len(names) != 1:
-        raise ValueError(f"a mutant defines exactly one function; this one defines {names or 'none'}")
+# --- mutants ----------------------------------------------------------------------------
+# A mutant is one plausible student mistake, stored as data beside the course in
+# course/mutants/<assignment>/<mistake>.py:
+#
+#     """Uses z >= 0, so the derivative at the kink z = 0 is 1 instead of PyTorch's 0."""
+#     FUNCTION = "relu_grad"
+#     EDITS = [
+#         ("    return (np.asarray(z) > 0).astype(float)",
+#          "    return (np.asarray(z) >= 0).astype(float)"),
+#     ]
+#
+# FUNCTION is the grade_id of the solution cell the mistake is made in; each (old, new) pair
+# replaces a text that occurs exactly once in that cell's CURRENT source, as a student sees it
+# (without the solution markers). Edits, not copies: a fix to the solution reaches every
+# mutant of it, and a mutant whose text is gone fails loudly. The file is read with `ast` and
+# never run.
+
+
+class MutantError(CourseError):
+    """A mutant file that is not a mutant, or whose edits no longer fit the solution."""
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """One plausible student mistake: text edits of one solution cell."""
+
+    path: Path
+    mistake: str  # the docstring: what the student got wrong
+    function: str  # the grade_id of the solution cell the edits apply to
+    edits: tuple[tuple[str, str], ...]  # (old text, new text), applied in order
+
+    @property
+    def name(self) -> str:
+        """How messages name the file: <assignment>/<mistake>.py."""
+        return f"{self.path.parent.name}/{self.path.name}"
+
+    @property
+    def student(self) -> str:
+        return f"mutant-{self.path.stem}"
+
+
+def _is_pair_of_texts(edit) -> bool:
+    return isinstance(edit, (tuple, list)) and len(edit) == 2 and all(isinstance(t, str) for t in edit)
+
+
+def read_mutant(path: Path) -> Mutant:
+    """The mutant stored in `path`, read as data (parsed, never executed).
+
+    Raises MutantError, one sentence saying what is wrong and what to do, for a file that is
+    not valid Python, has no docstring, or holds anything but FUNCTION and EDITS literals."""
+    name = f"{path.parent.name}/{path.name}"
+    try:
+        tree = ast.parse(path.read_text(), filename=str(path))
+    except SyntaxError as error:
+        raise MutantError(f"mutant {name} is not valid Python (line {error.lineno}: {error.msg}); "
+                          "fix it so that it holds only a docstring, FUNCTION and EDITS.") from None
+    mistake = ast.get_docstring(tree)
+    if not mistake:
+        raise MutantError(f"mutant {name} has no docstring; start it with one sentence naming the student's "
+                          "mistake.")
+    values = {}
+    for node in tree.body[1:]:
+        target = node.targets[0].id if isinstance(node, ast.Assign) and len(node.targets) == 1 \
+            and isinstance(node.targets[0], ast.Name) else None
+        if target not in ("FUNCTION", "EDITS"):
+            raise MutantError(f"mutant {name} holds code on line {node.lineno} besides its docstring, FUNCTION and "
+                              "EDITS; a mutant file is data and is never run, so remove that line.")
+        try:
+            values[target] = ast.literal_eval(node.value)
+        except ValueError:
+            raise MutantError(f"mutant {name} computes its {target} on line {node.lineno}; write it out as plain "
+                              "strings, since a mutant file is data and is never run.") from None
+    function, edits = values.get("FUNCTION"), values.get("EDITS")
+    if not isinstance(function, str) or not function:
+        raise MutantError(f"mutant {name} names no FUNCTION; add "
+                          "FUNCTION = \"<grade_id of the solution cell it edits>\".")
+    if not (isinstance(edits, list) and edits and all(_is_pair_of_texts(e) for e in edits)):
+        raise MutantError(f"mutant {name} has no EDITS list of (old, new) text pairs; add "
+                          "EDITS = [(\"text in the solution cell\", \"the mistaken text\")].")
+    return Mutant(path, mistake, function, tuple((old, new) for old, new in edits))
+
+
+def _quoted(text: str) -> str:
+    """A text for a one-line message: its first line, and how many lines follow."""
+    lines = text.split("\n")
+    more = f" (and {len(lines) - 1} more lines)" if len(lines) > 1 else ""
+    return f"{lines[0].strip()!r}{more}"
+
+
+def apply_edits(mutant: Mutant, source: str) -> str:
+    """The source of the solution cell `mutant.function` with the mutant's edits made, in order.
+
+    Raises MutantError when an old text does not occur exactly once (the solution changed
+    since the mutant was written, or the text is ambiguous)."""
+    for old, new in mutant.edits:
+        found = source.count(old)
+        if found == 0:
+            raise MutantError(f"mutant {mutant.name} no longer applies: the solution cell {mutant.function} has no "
+                              f"text {_quoted(old)}; update that edit's old text to the current solution.")
+        if found > 1:
+            raise MutantError(f"mutant {mutant.name} is ambiguous: the text {_quoted(old)} occurs {found} times "
+                              f"in the solution cell {mutant.function}; widen it by a neighbouring line so it "
+                              "occurs once.")
+        source = source.replace(old, new)
+    return source
+
+
+def without_solution_markers(source: str) -> str:
+    """A solution cell's source as a student who solved it hands it in: the marker lines removed."""
+    return "\n".join(line for line in source.split("\n")
+                     if "### BEGIN SOLUTION" not in line and "### END SOLUTION" not in line)
+
+
+def answers(notebook: dict) -> dict[str, str]:
+    """grade_id -> source of each solution cell of a notebook (JSON dict), solution markers removed."""
+    return {c["metadata"]["nbgrader"]["grade_id"]: without_solution_markers("".join(c["source"]))
+            for c in notebook["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
+
+
+def mutated_source(mutant: Mutant, notebook: dict) -> str:
+    """The source of the cell `mutant.function` of a solution notebook, with the mistake made."""
+    cells = answers(notebook)
+    if mutant.function not in cells:
+        raise MutantError(f"mutant {mutant.name} edits FUNCTION {mutant.function!r}, but the solution has no solution "
+                          f"cell with that grade_id; set FUNCTION to one of {', '.join(cells)}.")
+    return apply_edits(mutant, cells[mutant.function])
+
+
+def mutate(solution: dict, mutant: Mutant) -> dict:
+    """A copy of the solution notebook (as a student hands it in) with the mutant's mistake in it."""
+    source = mutated_source(mutant, solution)
     nb = json.loads(json.dumps(solution))
     for cell in nb["cells"]:
-        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == names[0]:
-            cell["source"] = mutant_source
-            return nb, names[0]
-    raise ValueError(f"the solution has no cell with grade_id {names[0]!r} for this mutant to replace")
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("solution") and meta.get("grade_id") == mutant.function:
+            cell["source"] = source
+    return nb
 
 
 def mutant_files(mutants_root: Path, assignment: Assignment) -> list[Path]:
@@ -127,9 +252,9 @@ def mutant_files(mutants_root: Path, assignment: Assignment) -> list[Path]:
     return sorted(folder.glob("*.py")) if folder.is_dir() else []
 
 
-def _first_line(path: Path) -> str:
-    doc = ast.get_docstring(ast.parse(path.read_text())) or path.stem
-    return doc.strip().splitlines()[0]
+def mutants(mutants_root: Path, assignment: Assignment) -> list[Mutant]:
+    """The assignment's mutants, read; MutantError names the first file that is not one."""
+    return [read_mutant(path) for path in mutant_files(mutants_root, assignment)]
 
 
 BAD_SUBMISSIONS = ("bad-infinite-loop", "bad-edited-test", "bad-deleted-cell", "bad-raises-at-top",
@@ -152,12 +277,17 @@ def convention_problems(assignment: Assignment, mutants_root: Path) -> list[str]
             following = cells[index + 1] if index + 1 < len(cells) else {}
             if not (following.get("grade") and following.get("grade_id") == f"test_{meta['grade_id']}"):
                 problems.append(f"solution cell {meta['grade_id']} is not followed by its test cell test_{meta['grade_id']}")
+    source = json.loads(nbformat.writes(nb))
     mutated = set()
     for path in mutant_files(mutants_root, assignment):
-        tree = ast.parse(path.read_text())
-        mutated |= {f"test_{n.name}" for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
-        if not ast.get_docstring(tree):
-            problems.append(f"mutant {path.name} has no docstring naming the mistake")
+        try:
+            mutant = read_mutant(path)
+            if mutated_source(mutant, source) == answers(source)[mutant.function]:
+                problems.append(f"mutant {mutant.name} changes nothing in {mutant.function}; make its edits "
+                                "put the student's mistake in.")
+            mutated.add(f"test_{mutant.function}")
+        except MutantError as error:
+            problems.append(str(error))
     untested = [p.grade_id for p in assignment.parts if p.grade_id not in mutated]
     if untested:
         problems.append(f"no mutant breaks the function of {', '.join(untested)}")
@@ -215,15 +345,12 @@ def _bad_submissions(solution: dict, assignment: Assignment) -> list[Expectation
 def student_version(source: dict, release: dict) -> dict:
     """The release with every solution cell answered as the source answers it: what a
     student who solved everything would hand in (no hidden tests, locked cells intact)."""
-    answers = {c["metadata"]["nbgrader"]["grade_id"]: "".join(c["source"]) for c in source["cells"]
-               if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
+    solved = answers(source)
     nb = json.loads(json.dumps(release))
     for cell in nb["cells"]:
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if cell.get("metadata", {}).get("nbgrader", {}).get("solution") and grade_id in answers:
-            lines = answers[grade_id].split("\n")
-            cell["source"] = "\n".join(line for line in lines if "### BEGIN SOLUTION" not in line
-                                       and "### END SOLUTION" not in line)
+        if cell.get("metadata", {}).get("nbgrader", {}).get("solution") and grade_id in solved:
+            cell["source"] = solved[grade_id]
     return nb
 
 
@@ -233,10 +360,9 @@ def expectations(course: Course, assignment: Assignment, mutants_root: Path) -> 
     found = [Expectation("solution", "solution", "the instructor's solution, as a student hands it in",
                          json.dumps(solution)),
              Expectation("release", "release", "the untouched release", release_text)]
-    for path in mutant_files(mutants_root, assignment):
-        nb, function = replace_function(solution, path.read_text())
-        found.append(Expectation(f"mutant-{path.stem}", "mutant", _first_line(path), json.dumps(nb),
-                                 broken_part=f"test_{function}"))
+    for mutant in mutants(mutants_root, assignment):
+        found.append(Expectation(mutant.student, "mutant", mutant.mistake.splitlines()[0],
+                                 json.dumps(mutate(solution, mutant)), broken_part=f"test_{mutant.function}"))
     return found + _bad_submissions(solution, assignment)
 
 
