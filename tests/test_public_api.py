@@ -4,7 +4,7 @@ import importlib
 import pytest
 
 PACKAGES = ["dlcourse", "dlcourse.nn", "dlcourse.models", "dlcourse.widgets", "dlcourse.datasets",
-            "dlcourse.plotting", "dlcourse.checks"]
+            "dlcourse.plotting", "dlcourse.checks", "dlcourse.distributed"]
 
 
 @pytest.mark.parametrize("package", PACKAGES)

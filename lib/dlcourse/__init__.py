@@ -9,6 +9,8 @@ stays fast and does not pull in torch, keras or matplotlib:
 - ``dlcourse.models``    PyTorch reference models and the training loop ``fit``
 - ``dlcourse.checks``    student-facing test helpers (check_close, check_gradient, forbid_reference)
 - ``dlcourse.widgets``   ipywidgets explorers (activations, playground, optimisers, kernels)
+- ``dlcourse.distributed``  data, model and pipeline parallelism, all-reduce and a parameter server on
+  torch.distributed, with the workers that spawned processes import (lecture 18)
 
 The instructor's side, ``dlcourse.grading``, is imported explicitly (it needs nbgrader).
 
@@ -28,7 +30,7 @@ from .report import report  # noqa: E402
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("datasets", "plotting", "nn", "models", "checks", "widgets")
+_SUBMODULES = ("datasets", "plotting", "nn", "models", "checks", "widgets", "distributed")
 
 __all__ = ["seed_everything", "rng", "torch_generator", "report", "device", "progress", "set_progress", *_SUBMODULES]
 

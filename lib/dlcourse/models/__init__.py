@@ -19,13 +19,19 @@ lecture first uses ``dlcourse.models``; the names below are imported plainly fro
                 the Gram matrix, content, style and total-variation losses, ``transfer_style`` (lecture 13)
 - ``qlearning`` tabular Q-learning, the epsilon schedule, policies on grid worlds (lecture 14)
 - ``dqn``       the DQN of Mnih et al. (2015): Q networks, replay buffer, targets, training (lecture 14)
+- ``adversarial``  FGSM, PGD, robust accuracy and adversarial training (lecture 15)
+- ``gcn``       GCN layers and semi-supervised node classification (lecture 16)
+- ``flows``     planar and affine-coupling (RealNVP) layers, the Flow stack, maximum-likelihood training (lecture 17)
 """
+from .adversarial import fgsm, pgd, robust_accuracy, train_adversarial
 from .autoencoder import Autoencoder, kl_sparsity_penalty, train_autoencoder
 from .channel_autoencoder import ChannelAutoencoder
 from .charlm import CharLM, CharVocabulary, sample_text, train_charlm
 from .dqn import AtariQNetwork, DQNConfig, QNetwork, ReplayBuffer, evaluate_greedy, sync_target, td_targets, train_dqn
+from .flows import AffineCoupling, Flow, PlanarFlow, coupling_flow, density_on_grid, gaussian_nll, planar_flow, train_flow
 from .gan import (ConditionalDiscriminator, ConditionalGenerator, DCGANDiscriminator, DCGANGenerator, Discriminator,
                   Generator, discriminator_loss, generator_loss, train_gan)
+from .gcn import GCN, GCNLayer, node_accuracy, train_node_classifier
 from .lenet import LeNet, feature_maps
 from .qlearning import epsilon_by_step, greedy_policy, plot_q_table, q_learning, run_policy
 from .rbm import RBM
@@ -49,4 +55,7 @@ __all__ = [
     "epsilon_by_step", "q_learning", "greedy_policy", "run_policy", "plot_q_table",
     "QNetwork", "AtariQNetwork", "ReplayBuffer", "td_targets", "sync_target", "DQNConfig", "train_dqn",
     "evaluate_greedy",
+    "fgsm", "pgd", "robust_accuracy", "train_adversarial",
+    "GCNLayer", "GCN", "train_node_classifier", "node_accuracy",
+    "PlanarFlow", "AffineCoupling", "Flow", "coupling_flow", "planar_flow", "train_flow", "gaussian_nll", "density_on_grid",
 ]

@@ -13,10 +13,11 @@ implements, so a lecture and its library code can be read side by side.
 - ``regularization``  dropout, DropConnect, batch normalisation (lecture 06)
 - ``conv``            convolution (loops and im2col) and max pooling, with backward (lecture 07)
 - ``rnn``             RNN, LSTM and GRU cells with backpropagation through time (lecture 09)
+- ``graphs``          graph matrices, spectral and Chebyshev filters, the GCN layer (lecture 16)
 
 Everything here needs NumPy only (``draw_graph`` imports matplotlib when it draws).
 """
-from . import activations, autograd, conv, losses, mlp, optim, perceptron, regularization, rnn, training
+from . import activations, autograd, conv, graphs, losses, mlp, optim, perceptron, regularization, rnn, training
 from .activations import (
     gaussian,
     gaussian_grad,
@@ -38,6 +39,8 @@ from .activations import (
     tanh_grad,
 )
 from .autograd import Value, draw_graph
+from .graphs import (chebyshev_filter, degree_matrix, gcn_layer, hop_distances, laplacian, normalized_adjacency,
+                     scaled_laplacian, spectral_filter)
 from .conv import col2im, conv2d, conv2d_backward, conv2d_naive, conv_output_size, im2col, max_pool2d, max_pool2d_backward
 from .mlp import MLP, count_parameters
 from .optim import SGD, Adadelta, Adagrad, Adam, RMSprop, Surface, narrow_valley, rosenbrock, saddle, trajectory
@@ -45,7 +48,7 @@ from .perceptron import Perceptron
 from .rnn import GRUCell, LSTMCell, RNNCell, clip_grad_norm
 from .training import train
 
-_MODULES = ["activations", "losses", "mlp", "autograd", "optim", "training", "regularization", "conv", "rnn"]
+_MODULES = ["activations", "losses", "mlp", "autograd", "optim", "training", "regularization", "conv", "rnn", "graphs"]
 
 __all__ = [
     *_MODULES,
@@ -58,4 +61,6 @@ __all__ = [
     "conv2d", "conv2d_naive", "conv2d_backward", "im2col", "col2im", "max_pool2d", "max_pool2d_backward",
     "conv_output_size",
     "RNNCell", "LSTMCell", "GRUCell", "clip_grad_norm",
+    "degree_matrix", "laplacian", "normalized_adjacency", "scaled_laplacian", "spectral_filter", "chebyshev_filter",
+    "gcn_layer", "hop_distances",
 ]
