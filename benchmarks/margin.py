@@ -160,14 +160,17 @@ def _short(text: str, width: int = 110) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
-def summary_rows(results: list[MarginResult]) -> list[list[str]]:
-    """Per notebook: claims, how many held in every run, runs with a failing cell, median seconds."""
+SUMMARY_HEADER = ["notebook", "claims", "held in every run", "runs with a failing cell", "median s", "run on"]
+
+
+def summary_rows(results: list[MarginResult], date: str = "") -> list[list[str]]:
+    """Per notebook: claims, how many held in every run, runs with a failing cell, median seconds, the date."""
     rows = []
     for r in results:
         failing = len(r.errors)
         rows.append([r.path, str(len(r.claims)), f"{len(r.claims) - len(r.weak)} of {len(r.claims)}",
                      f"{failing} of {len(r.runs)}" if failing else "none",
-                     f"{statistics.median(r.wall):.1f}" if r.wall else "-"])
+                     f"{statistics.median(r.wall):.1f}" if r.wall else "-", date])
     return rows
 
 
@@ -224,9 +227,9 @@ def report_section(results: list[MarginResult], targets: dict, info: dict, meets
              "which shifts every seed of the course; a CPU variant keeps the committed seeds and holds torch, "
              "oneDNN and OpenBLAS to that instruction set (`benchmarks/margin.py`). A lecture's claims are the "
              "lines its checked cells print; a solution's are its graded test cells. `make margin` writes this "
-             "section.\n",
-             format_table(["notebook", "claims", "held in every run", "runs with a failing cell", "median s"],
-                          summary_rows(results), True),
+             "section; a margin run of some notebooks (`--only`) replaces their rows and keeps the others', "
+             "each dated in the first table.\n",
+             format_table(SUMMARY_HEADER, summary_rows(results, str(info.get("date", ""))), True),
              "\n### Spread of the reported figures\n",
              format_table(["notebook", "figure", "min", "median", "max", "target", "every run"],
                           spread_rows(results, targets, meets, number), True),
@@ -245,6 +248,72 @@ def replace_section(document: str, section: str) -> str:
         tail = rest.split(SECTION_END, 1)[1]
         return head + section.rstrip("\n") + tail
     return document.rstrip("\n") + "\n\n" + section
+
+
+def _table_spans(lines: list[str]) -> list[tuple[int, int]]:
+    """(first row, end) of the body of every Markdown table whose first column is the notebook."""
+    spans, i = [], 0
+    while i < len(lines):
+        if lines[i].startswith("| notebook |") and i + 1 < len(lines) and lines[i + 1].startswith("|---"):
+            end = i + 2
+            while end < len(lines) and lines[end].startswith("|"):
+                end += 1
+            spans.append((i + 2, end))
+            i = end
+        else:
+            i += 1
+    return spans
+
+
+def _first_cell(row: str) -> str:
+    return row.split("|")[1].strip()
+
+
+def merge_sections(old: str, new: str, paths: list[str]) -> str:
+    """The section `new`, written by a margin run of `paths` only, with every other notebook's rows
+    (and misses) kept from `old`, in notebook order. Old summary rows without a date get the old
+    section's date."""
+    run = set(paths) | {p.split("/")[-1].removesuffix(".ipynb") for p in paths}
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    old_date = next((line.split(",")[0].removeprefix("date:").strip() for line in old_lines
+                     if line.startswith("date:")), "")
+    old_spans, new_spans = _table_spans(old_lines), _table_spans(new_lines)
+    if len(old_spans) != len(new_spans):
+        return new  # an old section of another layout: start afresh
+    width = len(SUMMARY_HEADER)
+    merged_tables = []
+    for number, ((o_start, o_end), (n_start, n_end)) in enumerate(zip(old_spans, new_spans)):
+        kept = [row for row in old_lines[o_start:o_end] if _first_cell(row) not in run]
+        if number == 0:
+            kept = [row + f" {old_date} |" if row.count("|") == width else row for row in kept]
+        rows = sorted(kept + new_lines[n_start:n_end], key=_first_cell)  # stable: a notebook's rows keep their order
+        merged_tables.append(rows)
+    out, position = [], 0
+    for (n_start, n_end), rows in zip(new_spans, merged_tables):
+        out += new_lines[position:n_start] + rows
+        position = n_end
+    out += new_lines[position:]
+    # the misses: the old ones of notebooks not run, then the new ones
+    def misses_of(lines):
+        start = lines.index("### Claims that did not hold in every run") + 1
+        end = next(i for i in range(start, len(lines)) if lines[i].startswith("<details>"))
+        return start, end, [line for line in lines[start:end] if line.startswith("- ")]
+    try:
+        _, _, old_misses = misses_of(old_lines)
+        start, end, new_misses = misses_of(out)
+    except (ValueError, StopIteration):
+        return "\n".join(out) + "\n"
+    kept = [m for m in old_misses if not any(m.startswith(f"- {p}") for p in paths)]
+    found = sorted(kept + new_misses)
+    out[start:end] = ["", *(found or ["none: every claim held in every run"]), ""]
+    return "\n".join(out) + "\n"
+
+
+def old_section(document: str) -> str:
+    """The margin section of a RESULTS.md, markers included, or ''."""
+    if SECTION_START in document and SECTION_END in document:
+        return SECTION_START + document.split(SECTION_START, 1)[1].split(SECTION_END, 1)[0] + SECTION_END
+    return ""
 
 
 def kept_section(document: str) -> str:

@@ -589,7 +589,7 @@ def report_text(info: dict, notebooks: list[NotebookResult], grading: dict | Non
 # --- the margin run ------------------------------------------------------------------------
 
 def margin_main(notebooks: list[str], runs: dict[str, dict[str, str]], targets: dict, info: dict,
-                write: bool) -> int:
+                write: bool, everything: bool = True) -> int:
     """Run each notebook once per margin run; print what held; rewrite RESULTS.md's margin section."""
     print(f"margin run: {len(notebooks)} notebook(s), runs: {', '.join(runs)}", flush=True)
     results = []
@@ -599,16 +599,18 @@ def margin_main(notebooks: list[str], runs: dict[str, dict[str, str]], targets: 
         r = results[-1]
         print(f"{len(r.claims) - len(r.weak)} of {len(r.claims)} claims held in every run"
               + (f"; failing cells in {len(r.errors)} run(s)" if r.errors else ""), flush=True)
-    print(format_table(["notebook", "claims", "held in every run", "runs with a failing cell", "median s"],
-                       margin.summary_rows(results)))
+    print(format_table(margin.SUMMARY_HEADER, margin.summary_rows(results, str(info.get("date", "")))))
     print()
     print(format_table(["notebook", "figure", "min", "median", "max", "target", "every run"],
                        margin.spread_rows(results, targets, meets, _number)))
     found = margin.misses(results, targets, meets)
     print("\nMisses:\n" + ("\n".join(f"- {m}" for m in found) if found else "none: every claim held in every run"))
     if write:
+        document = RESULTS.read_text() if RESULTS.exists() else ""
         section = margin.report_section(results, targets, info, meets, _number, format_table)
-        RESULTS.write_text(margin.replace_section(RESULTS.read_text() if RESULTS.exists() else "", section))
+        if not everything:  # a run of some notebooks: the others keep their rows
+            section = margin.merge_sections(margin.old_section(document), section, [r.path for r in results])
+        RESULTS.write_text(margin.replace_section(document, section))
         print(f"wrote the margin section of {RESULTS.relative_to(REPO)}")
     return 1 if found else 0
 
@@ -625,7 +627,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", metavar="PATTERN",
                         help="run only notebooks (or the sections grading, import, kernels) whose name contains PATTERN "
-                             "(or matches it, if it has * ? [); RESULTS.md is then left alone")
+                             "(or matches it, if it has * ? [); RESULTS.md is then left alone, except that a margin "
+                             "run replaces the rows of the notebooks it ran")
     parser.add_argument("--repeat", type=int, default=1, metavar="K", help="run each notebook K times; report min and median")
     parser.add_argument("--json", metavar="PATH", help="also write every measurement as JSON to PATH")
     parser.add_argument("--submissions", type=int, default=12, metavar="N", help="synthetic submissions to grade (default 12)")
@@ -651,7 +654,8 @@ def main(argv: list[str] | None = None) -> int:
     jobs = int(info["cores"])
     notebooks = [n for n in discover_notebooks() if _selected(n, args.only)]
     if margin_runs:
-        return margin_main(notebooks, margin_runs, targets, info, write=args.only is None and not args.no_results)
+        return margin_main(notebooks, margin_runs, targets, info, write=not args.no_results,
+                           everything=args.only is None)
     print(f"dlcourse benchmarks on {info['cpu']} ({jobs} cores): {len(notebooks)} notebook(s)", flush=True)
     results = []
     for relative in notebooks:

@@ -138,3 +138,32 @@ def test_margin_run_finds_a_claim_that_holds_only_for_the_saved_seed(tmp_path):
     assert [c.held for c in result.claims] == [[True, True], [False, False]]
     assert result.figures["draw"] == [int(np.random.default_rng(k).integers(1000)) for k in (1, 2)]
     assert result.errors == {} and result.runs == ["offset 1", "offset 2"]
+
+
+def _section(results, date):
+    return margin.report_section(results, {}, {"date": date}, bench.meets, bench._number, bench.format_table)
+
+
+def test_a_margin_run_of_some_notebooks_replaces_their_rows_and_keeps_the_others():
+    def result(path, held, accuracy):
+        r = _result(held, {"accuracy": accuracy})
+        r.path = path
+        return r
+
+    conv, residual = "lectures/07_convolutional_networks.ipynb", "lectures/08_residual_networks.ipynb"
+    old = _section([result(conv, [True, False, True], [0.97] * 3), result(residual, [True] * 3, [0.5] * 3)], "monday")
+    new = _section([result(residual, [True] * 3, [0.6] * 3)], "tuesday")
+    merged = margin.merge_sections(margin.old_section(margin.replace_section("", old)), new, [residual])
+    lines = merged.splitlines()
+    summary = [line for line in lines if line.startswith("| lectures/")]
+    assert summary[0].startswith(f"| {conv} |") and summary[0].endswith("| monday |")       # kept, notebook order
+    assert summary[1].startswith(f"| {residual} |") and summary[1].endswith("| tuesday |")  # replaced
+    spread = [line for line in lines if line.startswith("| 08_residual_networks | accuracy |")]
+    assert len(spread) == 1 and "0.6000" in spread[0]                                       # the old 0.5 is gone
+    assert any(line.startswith("| 07_convolutional_networks | accuracy |") for line in lines)
+    assert "held in 2 of 3 runs" in merged and "none: every claim held" not in merged       # the kept notebook's miss
+    assert merged.startswith(margin.SECTION_START) and merged.rstrip().endswith(margin.SECTION_END)
+    # an old summary row from before the date column gets the old section's date
+    undated = old.replace(" | monday |", " |")
+    merged = margin.merge_sections(undated, new, [residual])
+    assert any(line.startswith(f"| {conv} |") and line.endswith("| monday |") for line in merged.splitlines())

@@ -1,0 +1,6 @@
+"""Leaves out the normalising constant -(n/2) log(2 pi) of the Gaussian."""
+FUNCTION = "flow_log_prob"
+EDITS = [
+    ('    log_base = -0.5 * (h ** 2).sum(dim=1) - 0.5 * n * math.log(2 * math.pi)  # log N(z; 0, I)',
+     '    log_base = -0.5 * (h ** 2).sum(dim=1)'),
+]
