@@ -78,10 +78,10 @@ def test_decision_boundary_colours_points_and_regions_by_class_for_three_classes
     assert len(filled.get_paths()) == 3
     for label, centre in enumerate(centres):
         assert filled.get_paths()[label].contains_point(centre)
-    tab10 = plt.colormaps["tab10"].colors
+    blue_vermillion_green = [to_rgb(c) for c in ("#0072B2", "#D55E00", "#009E73")]  # Okabe-Ito, colour-blind safe
     points = ax.collections[-3:]
     for label, collection in enumerate(points):
-        np.testing.assert_allclose(collection.get_facecolor()[0][:3], tab10[label])
+        np.testing.assert_allclose(collection.get_facecolor()[0][:3], blue_vermillion_green[label])
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["class 0", "class 1", "class 2"]
 
 
@@ -341,8 +341,23 @@ def test_no_helper_writes_files_or_changes_matplotlib_settings(tmp_path, monkeyp
     assert dict(matplotlib.rcParams) == settings
 
 
-def test_public_names_are_the_four_helpers():
-    assert sorted(plotting.__all__) == ["TrainingCurves", "decision_boundary", "image_grid", "plot_history"]
+def test_public_names_are_the_helpers_and_the_palette():
+    assert sorted(plotting.__all__) == ["OKABE_ITO", "TrainingCurves", "decision_boundary", "image_grid",
+                                        "plot_history", "use_palette"]
+
+
+def test_use_palette_makes_the_okabe_ito_colours_the_series_colours():
+    before = plt.rcParams["axes.prop_cycle"]
+    try:
+        plotting.use_palette()
+        colours = [c["color"] for c in plt.rcParams["axes.prop_cycle"]]
+        assert sorted(colours) == sorted(plotting.OKABE_ITO) and colours[:2] == ["#0072B2", "#D55E00"]
+        fig, ax = plt.subplots()
+        first, second = ax.plot([0, 1]), ax.plot([1, 0])
+        assert first[0].get_color() == "#0072B2" and second[0].get_color() == "#D55E00"
+        plt.close(fig)
+    finally:
+        plt.rcParams["axes.prop_cycle"] = before
 
 
 # ---------------------------------------------------------- live mode in a real kernel

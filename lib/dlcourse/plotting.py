@@ -1,7 +1,8 @@
 """Plots the lectures draw again and again: decision boundaries, training curves, image grids.
 
 Every helper draws into an Axes or Figure and returns it; none calls ``plt.show()``, writes
-a file or changes matplotlib's global settings. Figures are made with pyplot, so in a
+a file or changes matplotlib's global settings, except ``use_palette``, which a lecture's setup
+cell calls once. Figures are made with pyplot, so in a
 notebook they appear at the end of the cell like any other plot (end the cell with
 ``plt.show()``, as the lectures do, rather than with the returned object, which Jupyter
 would show a second time).
@@ -24,10 +25,27 @@ from matplotlib.ticker import MaxNLocator
 
 from ._validation import check_array, check_instance, check_int, check_real, shown
 
-__all__ = ["decision_boundary", "plot_history", "TrainingCurves", "image_grid"]
+__all__ = ["OKABE_ITO", "use_palette", "decision_boundary", "plot_history", "TrainingCurves", "image_grid"]
+
+# Eight colours that readers with red-green colour blindness (deuteranopia, protanopia) still
+# tell apart (Okabe & Ito 2008): black first for a reference line, then the categorical colours.
+OKABE_ITO = ("#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
+# The order series are drawn in: the seven colours, yellow last (it is faint on white), black for the eighth.
+_SERIES_ORDER = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000", "#F0E442")
 
 # Series this short get a marker on each point, so a curve of a few epochs shows its points.
 _MARKER_MAX_POINTS = 30
+
+
+def use_palette() -> None:
+    """Draw every following series of matplotlib in colours that colour-blind readers can tell apart.
+
+    Sets ``axes.prop_cycle`` to the Okabe-Ito colours (blue, vermillion, green, purple, sky blue,
+    orange, black, yellow): the one global setting the course changes, from each lecture's setup cell.
+    """
+    from cycler import cycler
+
+    plt.rcParams["axes.prop_cycle"] = cycler(color=list(_SERIES_ORDER))
 
 
 # ----------------------------------------------------------------------- decision boundary
@@ -142,9 +160,9 @@ def _lighten(colour, amount=0.65):
 
 
 def _class_colours(k: int) -> list:
-    """k distinct colours: tab10 up to ten classes, tab20 up to twenty, a rainbow beyond."""
-    if k <= 10:
-        return list(plt.colormaps["tab10"].colors[:k])
+    """k distinct colours: the Okabe-Ito colours up to eight classes, tab20 up to twenty, a rainbow beyond."""
+    if k <= len(_SERIES_ORDER):
+        return [to_rgb(c) for c in _SERIES_ORDER[:k]]
     if k <= 20:
         return list(plt.colormaps["tab20"].colors[:k])
     return [plt.colormaps["turbo"](t) for t in np.linspace(0, 1, k)]
