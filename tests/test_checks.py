@@ -23,8 +23,8 @@ def failure(check, *args, **kwargs) -> str:
 
 
 def test_public_api_is_listed_in_all():
-    assert set(checks.__all__) == {"check_shape", "check_close", "check_equal", "check_true",
-                                   "numerical_gradient", "check_gradient", "forbid_reference"}
+    assert set(checks.__all__) == {"CheckFailure", "tests_of", "check_shape", "check_close", "check_equal",
+                                   "check_true", "numerical_gradient", "check_gradient", "forbid_reference"}
 
 
 # ------------------------------------------------------------------ check_shape
@@ -357,3 +357,110 @@ def test_instructor_arguments_of_the_wrong_type_are_type_errors_and_bad_values_v
         numerical_gradient(lambda x: float(x.sum()), np.zeros(2), eps=0)
     with pytest.raises(ValueError, match=r"^check_shape expects expected_shape to be a tuple of sizes"):
         check_shape(np.zeros(3), (-1,), "x")
+
+
+# ------------------------------------------------------------------ naming the input of a wrong entry
+def test_a_wrong_entry_is_named_by_its_input_when_the_test_passes_the_inputs():
+    z = np.array([-2.0, 0.0, 3.0])
+    wrong = np.array([0.1192, 0.4, 0.9526])  # sigmoid, except at z = 0
+    message = failure(check_close, wrong, 1 / (1 + np.exp(-z)), "sigmoid(z)", rtol=1e-3, inputs={"z": z})
+    assert "at z = 0, expected 0.5, got 0.4" in message and "index" not in message
+    message = failure(check_close, np.array([0.1, np.nan, 0.9]), [0.1, 0.5, 0.9], "sigmoid(z)", inputs={"z": z})
+    assert "contains nan at z = 0" in message
+    message = failure(check_equal, np.array([0, 1, 0]), np.array([0, 0, 1]), "step(z)", inputs={"z": z})
+    assert "first at z = 0, expected 0, got 1" in message
+
+
+def test_inputs_of_another_shape_than_the_result_are_a_bug_in_the_test_cell():
+    with pytest.raises(ValueError, match="inputs to have the shape of the result, \\(3,\\).*'z' has shape \\(2,\\)"):
+        check_close(np.zeros(3), np.ones(3), "f(z)", inputs={"z": np.zeros(2)})
+    with pytest.raises(TypeError, match="inputs to be a dict"):
+        check_close(np.zeros(3), np.ones(3), "f(z)", inputs=[np.zeros(3)])
+
+
+# ------------------------------------------------------------------ every failure of a test cell
+@pytest.fixture
+def studying(monkeypatch):
+    """A student working through the notebook: not graded, so failures are collected."""
+    monkeypatch.setattr(checks, "_GRADING", False)
+
+
+def test_a_cell_whose_checks_pass_says_so(studying, capsys):
+    with checks.tests_of("relu"):
+        check_close(np.maximum(0, [-1.0, 2.0]), [0.0, 2.0], "relu(z)")
+    assert capsys.readouterr().out == "relu: every test in this cell passed\n"
+
+
+def test_every_failing_check_of_a_cell_is_reported_together_and_the_cell_goes_on(studying, capsys):
+    ran_to_the_end = False
+    with pytest.raises(checks.CheckFailure) as raised:
+        with checks.tests_of("relu"):
+            check_close(np.array([1.0, 2.0]), [0.0, 2.0], "relu([-1, 2])")
+            check_true(True, "never shown")
+            check_shape(np.zeros(3), (2,), "relu(z) for z of shape (2,)")
+            ran_to_the_end = True
+    message = str(raised.value)
+    assert ran_to_the_end and capsys.readouterr().out == ""
+    assert re.match(r"2 checks of relu failed:\n  1\. line \d+: relu\(\[-1, 2\]\) is wrong at 1 of 2 entries", message)
+    assert re.search(r"\n  2\. line \d+: relu\(z\) for z of shape \(2,\) has the wrong shape: expected \(2,\), got \(3,\)\.",
+                     message)
+
+
+def test_a_check_that_fails_inside_another_is_reported_once(studying):
+    with pytest.raises(checks.CheckFailure) as raised:
+        with checks.tests_of("f"):
+            check_close(np.zeros(3), np.zeros(2), "f(x)")  # check_close runs check_shape: one failure, not two
+    assert "has the wrong shape" in str(raised.value) and "checks of f failed" not in str(raised.value)
+
+
+def test_an_error_of_the_students_code_ends_the_cell_with_the_failures_before_it_as_a_note(studying):
+    with pytest.raises(ZeroDivisionError) as raised:
+        with checks.tests_of("f"):
+            check_true(False, "f(0) should be 1.")
+            1 / 0
+    assert re.fullmatch(r"Before this, 1 check\(s\) of f failed:\n  1\. line \d+: f\(0\) should be 1\.",
+                        raised.value.__notes__[0])
+
+
+def test_while_grading_the_first_failure_ends_the_cell(monkeypatch):
+    monkeypatch.setattr(checks, "_GRADING", True)
+    reached = False
+    with pytest.raises(checks.CheckFailure, match="^first$"):
+        with checks.tests_of("f"):
+            check_true(False, "first")
+            reached = True
+    assert not reached and checks._collecting == []
+
+
+def test_grading_mode_is_read_from_nbgrader_when_the_module_is_imported():
+    import subprocess
+    import sys
+
+    code = "import dlcourse.checks as c; print(c._GRADING)"
+    for value, expected in (("autograde", "True"), ("", "False")):
+        env = {**__import__("os").environ, "NBGRADER_EXECUTION": value}
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+        assert out.stdout.strip() == expected
+
+
+def test_a_check_failure_is_an_assertion_error_so_nbgrader_and_old_cells_treat_it_alike():
+    assert issubclass(checks.CheckFailure, AssertionError)
+    with pytest.raises(AssertionError):
+        check_true(False, "x")
+
+
+def test_in_ipython_the_traceback_of_a_failure_ends_at_the_test_cell_line():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        result = shell.run_cell("from dlcourse import checks\n"
+                                "got = [1.0, 2.0]\n"
+                                "checks.check_close(got, [1.0, 3.0], 'f(x)')\n", silent=True)
+        error = result.error_in_exec
+        assert isinstance(error, checks.CheckFailure)
+        text = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(error._render_traceback_()))  # without colours
+    finally:
+        InteractiveShell.clear_instance()
+    assert "checks.check_close(got, [1.0, 3.0], 'f(x)')" in text and "f(x) is wrong at 1 of 2 entries" in text
+    assert "dlcourse/checks.py" not in text and "_mismatch" not in text and "def run(" not in text

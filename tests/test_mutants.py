@@ -5,10 +5,12 @@ its solution cell and changes it; a mutant whose text the solution no longer has
 one sentence naming the file, the function and the text; a file that is not a mutant is
 reported by `convention_problems`, and is never run.
 """
+import dataclasses
 import json
 import shutil
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from dlcourse.grading import Course
@@ -125,3 +127,15 @@ def test_a_mutant_file_is_never_run(mutants_with, tmp_path):
         mutants(root, A01)
     assert any("holds code on line 2" in p for p in problems)
     assert not witness.exists()
+
+
+def test_a_test_cell_outside_a_tests_of_block_is_reported_as_a_convention_problem(tmp_path):
+    source = nbformat.read(A01.source, as_version=4)
+    cell = next(c for c in source.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "test_sigmoid")
+    cell.source = "checks.check_true(True, 'x')\nprint('sigmoid: every test in this cell passed')\n"
+    copy = tmp_path / "solutions" / A01.name / f"{A01.name}.ipynb"
+    copy.parent.mkdir(parents=True)
+    nbformat.write(source, copy)
+    problems = convention_problems(dataclasses.replace(A01, source=copy), MUTANTS)
+    assert problems == ['test cell test_sigmoid does not start with `with checks.tests_of("sigmoid"):`, which '
+                        "reports all of its failing checks to the student and prints its pass line"]

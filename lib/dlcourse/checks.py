@@ -1,20 +1,31 @@
-"""Checks for assignment test cells: each passes silently or raises an AssertionError saying,
-in a sentence or two, which quantity is wrong, what was expected and what came back.
+"""Checks for assignment test cells: each passes silently or raises a ``CheckFailure`` (an
+AssertionError) saying, in a sentence or two, which quantity is wrong, for which input, what
+was expected and what came back.
 
-    z = np.array([[-1.0, 0.0, 2.0]])
-    expected = dlcourse.nn.sigmoid(z)              # computed before the trap is set
-    with forbid_reference(dlcourse.nn.sigmoid):
-        got = sigmoid(z)                           # the student's own function
-    check_close(got, expected, "sigmoid(z)")
-    check_gradient(loss_of_W, W, grad_W, name="dL/dW")
+    with tests_of("sigmoid"):                      # a test cell's checks, reported together
+        z = np.array([[-1.0, 0.0, 2.0]])
+        expected = dlcourse.nn.sigmoid(z)          # computed before the trap is set
+        with forbid_reference(dlcourse.nn.sigmoid):
+            got = sigmoid(z)                       # the student's own function
+        check_close(got, expected, "sigmoid(z)", inputs={"z": z})   # "... at z = 0: expected 0.5 ..."
+        check_gradient(loss_of_W, W, grad_W, name="dL/dW")
 
-Nothing here prints or warns: nbgrader scores a test cell 0 if anything reaches stderr.
+Inside ``tests_of``, a student working through the notebook sees every failing check of the
+cell, not only the first; while nbgrader grades or validates (``NBGRADER_EXECUTION`` set when
+this module is imported) the first failure ends the cell, so student code cannot reach a
+list of recorded failures. In Jupyter a failure's traceback stops at the test cell's line:
+the library's own frames are left out.
+
+Nothing here writes to stderr: nbgrader scores a test cell 0 if anything reaches it.
 """
 from __future__ import annotations
 
 import contextlib
+import functools
 import numbers
+import os
 import reprlib
+import sys
 import types
 
 import numpy as np
@@ -22,6 +33,8 @@ import numpy as np
 from ._validation import check_instance, check_int, check_real
 
 __all__ = [
+    "CheckFailure",
+    "tests_of",
     "check_shape",
     "check_close",
     "check_equal",
@@ -32,6 +45,104 @@ __all__ = [
 ]
 
 _SHOWN_IN_FULL = 10  # arrays with at most this many entries are printed whole in a failure
+
+# Read once, when the grader's kernel imports this module before any student code runs (and
+# put back before every test cell by the grader's guard): grading never collects failures.
+_GRADING = bool(os.environ.get("NBGRADER_EXECUTION"))
+
+
+# ------------------------------------------------------------------ failures and test cells
+class CheckFailure(AssertionError):
+    """A failed check. In IPython its traceback ends at the last line outside this library (the
+    test cell's call of the check), so a student reads their test cell and the message only."""
+
+    def _render_traceback_(self):  # IPython's hook for exceptions that format themselves
+        try:
+            from IPython import get_ipython
+
+            shell = get_ipython()
+            entries, tb = [], self.__traceback__
+            while tb is not None:
+                entries.append(tb)
+                tb = tb.tb_next
+            outside = [i for i, entry in enumerate(entries) if not _in_library(entry.tb_frame)]
+            if shell is None or not outside:
+                raise LookupError("no frame outside the library")
+            entries[outside[-1]].tb_next = None  # cut the library's frames off the end
+            return shell.InteractiveTB.structured_traceback(type(self), self, self.__traceback__)
+        except Exception:  # never let formatting fail: IPython would print that to stderr
+            return [f"{type(self).__name__}: {self}"]
+
+
+def _in_library(frame) -> bool:
+    return (frame.f_globals.get("__name__") or "").startswith("dlcourse.")
+
+
+def _line_of(failure: CheckFailure) -> str:
+    """'line 7: ', the line of the test cell whose check failed, or '' when unknown."""
+    line = getattr(failure, "line", None)
+    return f"line {line}: " if line else ""
+
+
+_collecting: list[list[CheckFailure]] = []  # one list per open tests_of block (outside grading)
+_depth = [0]                                 # checks running inside checks: only the outermost reports
+
+
+def _reported(check):
+    """Run a public check; inside tests_of (and not while grading) record its failure and go on."""
+
+    @functools.wraps(check)
+    def run(*args, **kwargs):
+        _depth[0] += 1
+        try:
+            return check(*args, **kwargs)
+        except CheckFailure as failure:
+            if _depth[0] == 1 and _collecting and not _GRADING:
+                failure.line = sys._getframe(1).f_lineno  # the test cell's line that called the check
+                _collecting[-1].append(failure)
+                return None
+            raise
+        finally:
+            _depth[0] -= 1
+
+    return run
+
+
+class tests_of(contextlib.AbstractContextManager):
+    """The checks of one test cell: ``with tests_of("sigmoid"): ...``.
+
+    Ends with "sigmoid: every test in this cell passed" when every check passed. Outside
+    grading, a failing check is recorded and the cell goes on, so that the student sees every
+    failure at the end, numbered, in one CheckFailure; an exception raised by the student's
+    code (or one the cell cannot go on after) ends the block as usual, with the failures
+    recorded before it added as a note. While nbgrader grades, the first failure ends the cell.
+    """
+
+    def __init__(self, name):
+        check_instance(name, "name", "tests_of", str, "the name of the function under test, such as 'sigmoid'")
+        self.name = name
+        self.failures: list[CheckFailure] = []
+
+    def __enter__(self):
+        self.failures = []
+        _collecting.append(self.failures)
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        if _collecting and _collecting[-1] is self.failures:
+            _collecting.pop()
+        if kind is None and not self.failures:
+            print(f"{self.name}: every test in this cell passed")
+            return False
+        if not self.failures:
+            return False
+        listed = "\n".join(f"  {n}. {_line_of(failure)}{failure}" for n, failure in enumerate(self.failures, 1))
+        if kind is not None:
+            error.add_note(f"Before this, {len(self.failures)} check(s) of {self.name} failed:\n{listed}")
+            return False
+        if len(self.failures) == 1:
+            raise self.failures[0].with_traceback(None)
+        raise CheckFailure(f"{len(self.failures)} checks of {self.name} failed:\n{listed}")
 
 _short_repr = reprlib.Repr()
 _short_repr.maxstring = _short_repr.maxother = 60
@@ -60,10 +171,10 @@ def _describe(x) -> str:
 def _numeric(actual, name: str) -> np.ndarray:
     """The student's value as a numeric array, or an AssertionError saying why it is not one."""
     if actual is None:
-        raise AssertionError(f"{name} returned None; did you forget `return`?")
+        raise CheckFailure(f"{name} returned None; did you forget `return`?")
     array = _to_numpy(actual)
     if array is None or array.dtype.kind not in "biuf":
-        raise AssertionError(f"{name} should be a number or an array of numbers; got {_describe(actual)}.")
+        raise CheckFailure(f"{name} should be a number or an array of numbers; got {_describe(actual)}.")
     return array
 
 
@@ -112,6 +223,30 @@ def _fmt_index(index) -> str:
     return str(index[0]) if len(index) == 1 else str(index)
 
 
+def _inputs(inputs, shape: tuple, check: str) -> dict:
+    """{name: array} of the inputs that say where an entry is (same shape as the result)."""
+    if inputs is None:
+        return {}
+    check_instance(inputs, "inputs", check, dict, "a dict {name: input}, such as {'z': z}")
+    arrays = {}
+    for name, value in inputs.items():
+        array = _to_numpy(value)
+        if array is None or array.shape != shape:
+            got = "not an array" if array is None else f"shape {_fmt_shape(array.shape)}"
+            raise ValueError(f"{check} expects each of inputs to have the shape of the result, "
+                             f"{_fmt_shape(shape)}, so that it names the input of a wrong entry; "
+                             f"{name!r} has {got}.")
+        arrays[name] = array
+    return arrays
+
+
+def _at(index, inputs: dict) -> str:
+    """Where an entry is: 'z = 0' when inputs name it, else 'index (1, 2)'."""
+    if inputs:
+        return ", ".join(f"{name} = {_fmt(array[index])}" for name, array in inputs.items())
+    return f"index {_fmt_index(index)}"
+
+
 def _fmt_array(array: np.ndarray) -> str:
     text = np.array2string(array, separator=", ", formatter={"float_kind": _fmt})
     return " ".join(text.split())  # one line, so the message stays one paragraph
@@ -138,6 +273,7 @@ def _shape_hint(got: tuple, expected: tuple) -> str:
     return ""
 
 
+@_reported
 def check_shape(actual, expected_shape, name):
     """Fail unless ``actual`` (array, tensor, list or number) has shape ``expected_shape``.
 
@@ -146,42 +282,43 @@ def check_shape(actual, expected_shape, name):
     _check_name(name, "check_shape")
     expected = _expected_shape(expected_shape)
     if actual is None:
-        raise AssertionError(f"{name} returned None; did you forget `return`?")
+        raise CheckFailure(f"{name} returned None; did you forget `return`?")
     if _is_tensor(actual):
         shape = tuple(actual.shape)
     else:
         array = _to_numpy(actual)
         if array is None:
-            raise AssertionError(f"{name} should be an array of shape {_fmt_shape(expected)}; "
+            raise CheckFailure(f"{name} should be an array of shape {_fmt_shape(expected)}; "
                                  f"got {_describe(actual)}, which is not a rectangular array.")
         shape = array.shape
     if len(shape) != len(expected) or any(e is not None and e != s for s, e in zip(shape, expected)):
-        raise AssertionError(f"{name} has the wrong shape: expected {_fmt_shape(expected)}, "
+        raise CheckFailure(f"{name} has the wrong shape: expected {_fmt_shape(expected)}, "
                              f"got {_fmt_shape(shape)}.{_shape_hint(shape, expected)}")
 
 
-def _check_finite(actual: np.ndarray, expected: np.ndarray, name: str):
+def _check_finite(actual: np.ndarray, expected: np.ndarray, name: str, inputs: dict | None = None):
     """Fail where ``actual`` is nan or infinite and ``expected`` is a finite number."""
     broken = ~np.isfinite(actual) & np.isfinite(expected)
     if not broken.any():
         return
     index = tuple(np.argwhere(broken)[0])
     value = actual[index]
-    where = "" if actual.ndim == 0 else f" at index {_fmt_index(index)}"
+    where = "" if actual.ndim == 0 else f" at {_at(index, inputs or {})}"
     others = int(broken.sum()) - 1
     more = f" (and at {others} other {'entry' if others == 1 else 'entries'})" if others else ""
     cause = ("nan usually comes from 0/0, inf - inf or the log of a negative number."
              if np.isnan(value) else
              "inf usually means an overflow, such as np.exp of a number above 709, or a division by 0.")
     verb = "is" if actual.ndim == 0 else "contains"
-    raise AssertionError(f"{name} {verb} {_fmt(value)}{where}{more}; expected {_fmt(expected[index])}. {cause}")
+    raise CheckFailure(f"{name} {verb} {_fmt(value)}{where}{more}; expected {_fmt(expected[index])}. {cause}")
 
 
-def _mismatch(name, actual, expected, wrong, first: bool = False, tolerance: str = "") -> AssertionError:
+def _mismatch(name, actual, expected, wrong, first: bool = False, tolerance: str = "",
+              inputs: dict | None = None) -> CheckFailure:
     """The error for entries flagged in ``wrong``: the worst (or first) entry, and small arrays whole."""
     if actual.ndim == 0:
         e, g = _fmt_pair(expected[()], actual[()])
-        return AssertionError(f"{name} is wrong: expected {e}, got {g}.{tolerance}")
+        return CheckFailure(f"{name} is wrong: expected {e}, got {g}.{tolerance}")
     if first:
         index = tuple(np.argwhere(wrong)[0])
         which = "first"
@@ -193,42 +330,47 @@ def _mismatch(name, actual, expected, wrong, first: bool = False, tolerance: str
         which = f"largest difference {_fmt(difference[index], 3)}"
     e, g = _fmt_pair(expected[index], actual[index])
     message = (f"{name} is wrong at {int(wrong.sum())} of {wrong.size} entries (shape {_fmt_shape(actual.shape)}): "
-               f"{which} at index {_fmt_index(index)}, expected {e}, got {g}.")
+               f"{which} at {_at(index, inputs or {})}, expected {e}, got {g}.")
     if actual.size <= _SHOWN_IN_FULL:
         message += f" Expected {_fmt_array(expected)} got {_fmt_array(actual)}."
-    return AssertionError(message + tolerance)
+    return CheckFailure(message + tolerance)
 
 
-def check_close(actual, expected, name, rtol=1e-5, atol=1e-8):
+@_reported
+def check_close(actual, expected, name, rtol=1e-5, atol=1e-8, inputs=None):
     """Fail unless ``actual`` matches ``expected`` entrywise: |actual - expected| <= atol + rtol |expected|.
 
     actual: the student's array, tensor, list or number; expected: the reference, same shape.
+    inputs: optional {name: input} of the same shape as expected (an elementwise function's
+    argument), so that a wrong entry is named by its input ("at z = 0") instead of its index.
     The shape is checked first, then nan/inf, then the values (as np.allclose).
     """
     _check_name(name, "check_close")
     expected = _reference(expected, "check_close").astype(np.float64)
+    inputs = _inputs(inputs, expected.shape, "check_close")
     actual = _numeric(actual, name)
     check_shape(actual, expected.shape, name)
     actual = actual.astype(np.float64)
-    _check_finite(actual, expected, name)
+    _check_finite(actual, expected, name, inputs)
     wrong = ~np.isclose(actual, expected, rtol=rtol, atol=atol, equal_nan=True)
     if wrong.any():
         with np.errstate(all="ignore"):
             nearly = np.all(np.abs(actual - expected)[wrong] <= 1e-3 * np.abs(expected[wrong]))
         tolerance = (f" The values are close but the test allows only rtol={rtol:g}, atol={atol:g}: "
                      "look for float32 arithmetic or a rounded constant.") if nearly else ""
-        raise _mismatch(name, actual, expected, wrong, tolerance=tolerance)
+        raise _mismatch(name, actual, expected, wrong, tolerance=tolerance, inputs=inputs)
 
 
-def check_equal(actual, expected, name):
+@_reported
+def check_equal(actual, expected, name, inputs=None):
     """Fail unless ``actual`` equals ``expected`` exactly (labels, counts, tuples, small arrays).
 
     Arrays and tensors are compared entry by entry after a shape check (nan equals nan);
-    other values (numbers, tuples, strings) with Python's ==.
+    other values (numbers, tuples, strings) with Python's ==. inputs: as for check_close.
     """
     _check_name(name, "check_equal")
     if actual is None and expected is not None:
-        raise AssertionError(f"{name} returned None; did you forget `return`?")
+        raise CheckFailure(f"{name} returned None; did you forget `return`?")
     expected_array = _to_numpy(expected)
     is_array = any(isinstance(v, np.ndarray) or _is_tensor(v) for v in (actual, expected))
     if is_array and expected_array is not None and expected_array.dtype.kind in "biuf":
@@ -238,7 +380,8 @@ def check_equal(actual, expected, name):
         if actual_array.dtype.kind == "f" and expected_array.dtype.kind == "f":
             wrong &= ~(np.isnan(actual_array) & np.isnan(expected_array))
         if wrong.any():
-            raise _mismatch(name, actual_array, expected_array, wrong, first=True)
+            raise _mismatch(name, actual_array, expected_array, wrong, first=True,
+                            inputs=_inputs(inputs, expected_array.shape, "check_equal"))
         return
     try:
         equal = bool(actual == expected)
@@ -249,15 +392,16 @@ def check_equal(actual, expected, name):
         if type(actual) is not type(expected) and not (isinstance(actual, numbers.Number)
                                                        and isinstance(expected, numbers.Number)):
             kinds = f" (a {type(actual).__name__} where a {type(expected).__name__} was expected)"
-        raise AssertionError(f"{name} is wrong: expected {_short_repr.repr(expected)}, "
+        raise CheckFailure(f"{name} is wrong: expected {_short_repr.repr(expected)}, "
                              f"got {_short_repr.repr(actual)}{kinds}.")
 
 
+@_reported
 def check_true(condition, message):
     """Fail with ``message`` unless ``condition`` holds, e.g. check_true(acc >= 0.95, f"accuracy {acc:.3f} < 0.95")."""
     check_instance(message, "message", "check_true", str, "a string")
     if not condition:
-        raise AssertionError(message)
+        raise CheckFailure(message)
 
 
 # ------------------------------------------------------------------ gradients
@@ -317,6 +461,7 @@ def _factor_hint(analytic: np.ndarray, numerical: np.ndarray, atol: float) -> st
             "constant factor, such as the 2 in d(x^2)/dx = 2x or the 1/N of a mean.")
 
 
+@_reported
 def check_gradient(f, x, grad, name="gradient", eps=1e-6, rtol=1e-4, atol=1e-7):
     """Fail unless the analytic gradient ``grad`` matches numerical_gradient(f, x, eps).
 
@@ -347,7 +492,7 @@ def check_gradient(f, x, grad, name="gradient", eps=1e-6, rtol=1e-4, atol=1e-7):
                f"relative error {_fmt(relative[index], 2)} (allowed about {rtol:g}).")
     if 0 < x.size <= _SHOWN_IN_FULL and x.ndim > 0:
         message += f" Analytic {_fmt_array(analytic)} numerical {_fmt_array(numerical)}."
-    raise AssertionError(message + _factor_hint(analytic, numerical, atol))
+    raise CheckFailure(message + _factor_hint(analytic, numerical, atol))
 
 
 # ------------------------------------------------------------------ forbidding the reference

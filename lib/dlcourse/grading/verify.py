@@ -277,6 +277,13 @@ def convention_problems(assignment: Assignment, mutants_root: Path) -> list[str]
             following = cells[index + 1] if index + 1 < len(cells) else {}
             if not (following.get("grade") and following.get("grade_id") == f"test_{meta['grade_id']}"):
                 problems.append(f"solution cell {meta['grade_id']} is not followed by its test cell test_{meta['grade_id']}")
+        elif meta.get("grade") and not meta.get("solution") and nb.cells[index].cell_type == "code":
+            function = meta.get("grade_id", "").removeprefix("test_")
+            first = nb.cells[index].source.lstrip().split("\n", 1)[0]
+            if first != f'with checks.tests_of("{function}"):':
+                problems.append(f"test cell {meta.get('grade_id')} does not start with "
+                                f'`with checks.tests_of("{function}"):`, which reports all of its failing checks '
+                                "to the student and prints its pass line")
     source = json.loads(nbformat.writes(nb))
     mutated = set()
     for path in mutant_files(mutants_root, assignment):
