@@ -28,8 +28,8 @@ OPTIMIZER_CHOICES = {
 }
 SURFACE_CHOICES = {s.name: s for s in (saddle, narrow_valley, rosenbrock)}
 
-_COLOURS = dict(zip(OPTIMIZER_CHOICES, ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple",
-                                        "tab:brown", "tab:pink"]))
+# Okabe-Ito colours (dlcourse.plotting), which readers with red-green colour blindness tell apart
+_COLOURS = dict(zip(OPTIMIZER_CHOICES, ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000"]))
 
 
 def plot_trajectories(surface: Surface, paths, ax=None, title=None):
@@ -64,6 +64,7 @@ def plot_trajectories(surface: Surface, paths, ax=None, title=None):
         ax.legend(loc="best", fontsize="small")
     ax.set(xlim=surface.xlim, ylim=surface.ylim, xlabel="x", ylabel="y",
            title=surface.name if title is None else title)
+    ax.set_aspect("equal")  # the surface's true shape: a narrow valley looks narrow
     return ax
 
 
