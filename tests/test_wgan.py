@@ -6,6 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
+from matplotlib.colors import to_hex
 from torch import nn
 
 import dlcourse
@@ -377,6 +378,8 @@ def test_plot_critic_draws_the_scores_as_a_contour_with_both_sample_sets():
     assert ax.get_title() == "a ramp" and ax.get_xlim() == (-2, 2) and ax.get_ylim() == (-1, 1)
     assert [text.get_text() for text in ax.get_legend().get_texts()] == ["real", "generated"]
     assert [len(c.get_offsets()) for c in ax.collections[-2:]] == [5, 4]
+    # real in black, generated in the Okabe-Ito vermillion (no red-green pair on the green-yellow map)
+    assert [to_hex(c.get_facecolor()[0], keep_alpha=False) for c in ax.collections[-2:]] == ["#000000", "#d55e00"]
     assert critic.training   # the critic's mode is restored
     colour_bar = ax.figure.axes[-1]
     assert colour_bar.get_ylabel() == "critic score f(x)"

@@ -279,13 +279,16 @@ def plot_critic(critic, real=None, fake=None, ax=None, xlim=(-3.0, 3.0), ylim=(-
     """The critic's scores f(x) over a rectangle of the plane, with real and generated samples.
 
     critic: a module or function mapping a float32 tensor (N, 2) to scores (N,).
-    real, fake: optional (N, 2) and (M, 2) points (arrays or tensors), drawn in black and red.
+    real, fake: optional (N, 2) and (M, 2) points (arrays or tensors), drawn in black and in the
+        Okabe-Ito vermillion (``dlcourse.plotting.OKABE_ITO``, safe for red-green colour-blind readers).
     xlim, ylim: the rectangle; resolution: grid points along each side; label: the colour bar's
     label (e.g. "D(x)" when the function is a GAN discriminator's probability).
     High scores (where the critic thinks data live) are light, low scores dark; the generator
     moves its samples uphill. Returns the Axes.
     """
     import matplotlib.pyplot as plt
+
+    from ..plotting import OKABE_ITO
 
     if not callable(critic):
         raise TypeError(f"plot_critic expects critic to be a module or function; got {type(critic).__name__}.")
@@ -305,7 +308,7 @@ def plot_critic(critic, real=None, fake=None, ax=None, xlim=(-3.0, 3.0), ylim=(-
     filled = ax.contourf(a, b, scores, levels=20, cmap="viridis")
     ax.figure.colorbar(filled, ax=ax, label=label)
     for name, points, style in (("real", real, dict(s=5, color="black", alpha=0.6)),
-                                ("generated", fake, dict(s=5, color="tab:red", alpha=0.6))):
+                                ("generated", fake, dict(s=5, color=OKABE_ITO[6], alpha=0.6))):
         if points is None:
             continue
         points = check_array(points, f"{name} points", "plot_critic", shape=(None, 2), allowed="an array of shape (N, 2)")
