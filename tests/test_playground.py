@@ -117,8 +117,10 @@ def test_plot_playground_draws_the_boundary_and_both_loss_curves():
     axes = figure.subplots(1, 2)
     ax_boundary, ax_loss = plot_playground(run, axes=axes)
     assert ax_boundary is axes[0] and ax_loss is axes[1]
-    assert [line.get_label() for line in ax_loss.get_lines()] == ["train loss", "test loss"]
+    assert [line.get_label() for line in ax_loss.get_lines()] == ["train loss", "test loss", "chance, log 2"]
     np.testing.assert_allclose(ax_loss.get_lines()[1].get_ydata(), run.history["val_loss"])
+    np.testing.assert_allclose(ax_loss.get_lines()[2].get_ydata(), [np.log(2)] * 2)  # the level of a coin toss
+    assert ax_loss.get_ylim()[0] == 0 and ax_boundary.get_aspect() == 1.0  # equal axes: circles look round
     assert ax_boundary.get_title().startswith("xor: train ")
 
 

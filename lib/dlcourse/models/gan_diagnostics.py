@@ -65,19 +65,19 @@ def plot_density_1d(grid, p_data, p_model=None, model_samples=None, discriminato
         _, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
     ax.plot(grid, curves["p_data"], color="black", lw=2, label="$p^*$ (data)")
     if "p_model" in curves:
-        ax.plot(grid, curves["p_model"], color="tab:green", lw=2, label="$p_G$ (model)")
+        ax.plot(grid, curves["p_model"], color="#D55E00", lw=2, label="$p_G$ (model)")  # vermillion
     if model_samples is not None:
         ax.hist(check_array(model_samples, "model_samples", "plot_density_1d").ravel(), bins=50, range=(grid[0], grid[-1]), density=True,
-                color="tab:green", alpha=0.3, label="G(z) samples")
+                color="#D55E00", alpha=0.3, label="G(z) samples")
     ax.set(xlabel="x", ylabel="density")
     ax.set_ylim(bottom=0)
     handles, names = ax.get_legend_handles_labels()
     if "discriminator" in curves:
         twin = ax.twinx()
-        (line,) = twin.plot(grid, curves["discriminator"], color="tab:blue", ls="--", lw=2, label="D(x)")
-        twin.axhline(0.5, color="tab:blue", lw=0.8, ls=":")
+        (line,) = twin.plot(grid, curves["discriminator"], color="#0072B2", ls="--", lw=2, label="D(x)")
+        twin.axhline(0.5, color="#0072B2", lw=0.8, ls=":")
         twin.set_ylim(0, 1.05)
-        twin.set_ylabel("D(x)", color="tab:blue")
+        twin.set_ylabel("D(x)", color="#0072B2")
         handles, names = handles + [line], names + ["D(x)"]
     ax.legend(handles, names, loc="upper left", fontsize="small")
     if title is not None:
@@ -86,7 +86,7 @@ def plot_density_1d(grid, p_data, p_model=None, model_samples=None, discriminato
 
 
 def plot_samples_2d(real=None, fake=None, centres=None, ax=None, title=None, limit=None):
-    """Scatter 2-D real samples (grey) and generated samples (red), optionally marking mode centres.
+    """Scatter 2-D real samples (grey) and generated samples (vermillion), optionally marking mode centres.
 
     real, fake: (N, 2) and (M, 2) points (arrays or tensors) or None; centres: (K, 2) or None,
     drawn as crosses; limit: half-width of the square view (None: matplotlib's choice).
@@ -97,7 +97,7 @@ def plot_samples_2d(real=None, fake=None, centres=None, ax=None, title=None, lim
     if ax is None:
         _, ax = plt.subplots(figsize=(4, 4), layout="constrained")
     for name, points, style in (("real", real, dict(s=4, color="0.6", alpha=0.5)),
-                                ("generated", fake, dict(s=4, color="tab:red", alpha=0.5)),
+                                ("generated", fake, dict(s=4, color="#D55E00", alpha=0.5)),
                                 ("centres", centres, dict(s=40, color="black", marker="x"))):
         if points is None:
             continue

@@ -65,10 +65,12 @@ def dropconnect(x, W, b, p, rng, training=True):
 
     x: (N, d_in) inputs; W: (d_out, d_in) weights (torch's nn.Linear layout); b: (d_out,) or
     None; p: drop probability of each weight in [0, 1); rng: ``np.random.Generator``.
-    During training example n sees its own mask M_n ~ Bernoulli(1 - p) of W's shape (as in
-    Wan et al. 2013) and z_n = (M_n * W) x_n / (1 - p) + b; the bias is never dropped.
-    In evaluation z = x @ W.T + b, the mean of the training-time layer (Wan et al. refine
-    this with a Gaussian moment-matching approximation; the mean is what practice uses).
+    During training example n sees its own mask M_n ~ Bernoulli(1 - p) of W's shape and
+    z_n = (M_n * W) x_n / (1 - p) + b; the bias is never dropped. In evaluation z = x @ W.T + b,
+    the mean of the training-time layer. The 1 / (1 - p) scaling is inverted dropout's trick,
+    not Wan et al.'s (2013) rule: they train without it and, at test time, approximate each
+    unit's input by a Gaussian with the mean and variance of the masked sum, sample it, apply
+    the activation and average.
     Returns (N, d_out) pre-activations.
     """
     x = check_array(x, "x", "dropconnect")

@@ -61,8 +61,8 @@ def plot_activation(activation: str, ax=None, z_range: float = 5.0, negative_slo
     if flat.any():
         ax.fill_between(z, 0, 1, where=flat, transform=ax.get_xaxis_transform(), color="0.9",
                         label=f"|g'(z)| < {_FLAT:g}")
-    ax.plot(z, a, color="tab:blue", lw=2, label="g(z)")
-    ax.plot(z, slope, color="tab:red", lw=1.5, ls="--", label="g'(z)")
+    ax.plot(z, a, color="#0072B2", lw=2, label="g(z)")  # Okabe-Ito blue
+    ax.plot(z, slope, color="#D55E00", lw=1.5, ls="--", label="g'(z)")  # vermillion
     ax.axhline(0, color="black", lw=0.5)
     ax.axvline(0, color="black", lw=0.5)
     ax.set(xlim=(-z_range, z_range), xlabel="z", title=activation)
@@ -100,9 +100,10 @@ def _loss_curves(kind: str, x: np.ndarray, target: float) -> dict:
     return curves
 
 
-_LOSS_COLOURS = {"0-1": "black", "hinge": "tab:blue", "exponential": "tab:orange", "logistic": "tab:green",
-                 "logistic / log 2": "tab:olive", "MSE": "tab:blue", "MAE": "tab:orange", "MSLE": "tab:green",
-                 "MAPE / 100": "tab:purple"}
+# Okabe-Ito colours (dlcourse.plotting.OKABE_ITO): readers with red-green colour blindness tell them apart
+_LOSS_COLOURS = {"0-1": "black", "hinge": "#0072B2", "exponential": "#E69F00", "logistic": "#009E73",
+                 "logistic / log 2": "#56B4E9", "MSE": "#0072B2", "MAE": "#E69F00", "MSLE": "#009E73",
+                 "MAPE / 100": "#CC79A7"}
 
 
 def plot_losses(kind: str = "margin", axes=None, x_range: float = 3.0, target: float = 2.0):
@@ -199,7 +200,7 @@ def activation_explorer(activation: str = "sigmoid", negative_slope: float = 0.0
         _, slope = _activation_curves(choice.value, z, slope_slider.value)
         with np.errstate(under="ignore"):
             product = np.maximum(np.abs(slope) ** layers_slider.value, _LOG_FLOOR)
-        ax_depth.plot(z, product, color="tab:red")
+        ax_depth.plot(z, product, color="#D55E00")
         ax_depth.set(yscale="log", ylim=(_LOG_FLOOR, 10.0), xlim=(z[0], z[-1]), xlabel="z",
                      title=f"$|g'(z)|^{{{layers_slider.value}}}$: gradient factor through {layers_slider.value} layers")
         ax_depth.axhline(1.0, color="black", lw=0.5)

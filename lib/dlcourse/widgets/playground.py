@@ -170,8 +170,13 @@ def plot_playground(run: PlaygroundRun, axes=None, resolution: int = 100):
     decision_boundary(predict, run.X_train, run.y_train, ax=ax_boundary, resolution=resolution,
                       title=f"{run.settings['dataset']}: train {run.train_accuracy:.0%}, "
                             f"test {run.test_accuracy:.0%}")
+    ax_boundary.set_aspect("equal")  # circles look round, distances look like distances
     plot_history({"train loss": run.history["loss"], "test loss": run.history["val_loss"]}, ax=ax_loss,
                  title="cross-entropy")
+    classes = model.widths[-1]
+    ax_loss.axhline(np.log(classes), color="0.4", ls="--", lw=1, label=f"chance, log {classes}")
+    ax_loss.set_ylim(bottom=0)  # so that noise of a few thousandths does not look like a swing
+    ax_loss.legend(fontsize="small")
     return ax_boundary, ax_loss
 
 
