@@ -5,6 +5,7 @@ lecture first uses ``dlcourse.models``; the names below are imported plainly fro
 
 - ``training``  ``fit``, ``predict``, ``accuracy``: the mini-batch loop every lecture uses
 - ``lenet``     ``LeNet`` (LeCun et al. 1998) and ``feature_maps`` to look inside a CNN (lecture 07)
+- ``inception`` ``InceptionModule``, GoogLeNet's four parallel branches with 1x1 reductions (lecture 07)
 - ``residual``  plain and residual stacks, the two residual block kinds, gradient norms
                 per layer, ``freeze``/``unfreeze`` for transfer learning (lecture 08)
 - ``charlm``    a character-level recurrent language model and its sampler (lecture 09)
@@ -32,6 +33,7 @@ from .flows import AffineCoupling, Flow, PlanarFlow, coupling_flow, density_on_g
 from .gan import (ConditionalDiscriminator, ConditionalGenerator, DCGANDiscriminator, DCGANGenerator, Discriminator,
                   Generator, discriminator_loss, generator_loss, train_gan)
 from .gcn import GCN, GCNLayer, node_accuracy, train_node_classifier
+from .inception import InceptionModule
 from .lenet import LeNet, feature_maps
 from .qlearning import epsilon_by_step, greedy_policy, plot_q_table, q_learning, run_policy
 from .rbm import RBM
@@ -43,7 +45,7 @@ from .wgan import Critic, LineGenerator, clip_weights, critic_loss, gradient_pen
 
 __all__ = [
     "fit", "predict", "accuracy",
-    "LeNet", "feature_maps",
+    "LeNet", "feature_maps", "InceptionModule",
     "DeepStack", "ResidualBlock", "BottleneckBlock", "gradient_norms", "freeze", "unfreeze",
     "CharVocabulary", "CharLM", "sample_text", "train_charlm",
     "Autoencoder", "train_autoencoder", "kl_sparsity_penalty", "VAE", "vae_loss", "train_vae", "RBM",
