@@ -26,9 +26,10 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(STAMP)
 	cd course && $(RUN) "$(CURDIR)/$(BIN)/jupyter" lab --ServerApp.root_dir="$(CURDIR)" $(ALLOW_ROOT)
 
-## The whole suite: unit tests, notebook execution (nbval) and the hygiene checks.
+## The whole suite: unit tests, notebook execution (nbval) and the hygiene checks; it ends
+## with the 25 slowest tests, so a CI maintainer sees where the minutes go.
 test: $(STAMP) sandbox-tool
-	$(RUN) $(BIN)/python -m pytest -n $(JOBS) --dist loadscope
+	$(RUN) $(BIN)/python -m pytest -n $(JOBS) --dist loadscope --durations=25
 
 ## Unit tests only: seconds, for iterating on the library.
 quick: $(STAMP)

@@ -12,7 +12,10 @@
   grader's memory or the gradebook's notebook;
 - grades a notebook whose kernel died as far as it got: the cells after the death get an
   error saying so (their tests score 0), and the test cells that passed before keep their
-  points. nbgrader on its own drops the whole submission.
+  points. nbgrader on its own drops the whole submission;
+- ends the kernel at once when the last cell is done: a graceful shutdown waits about two
+  seconds for a kernel that has imported torch to tidy up, which nothing graded needs (the
+  sandbox's PID namespace ends every process the notebook started with it).
 """
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
-from traitlets import Bool, Int
+from traitlets import Bool, Enum, Int
 
 from . import guard
 from .sandbox import Limits, SandboxedKernelManager
@@ -55,6 +58,8 @@ class GradingExecute(Execute):
     sandbox = Bool(True, help="Run each submission's kernel in a sandbox (dlcourse.grading.sandbox).").tag(config=True)
     guard_checks = Bool(True, help="Restore the checks before each test cell and fail a test during which "
                                    "they changed (dlcourse.grading.guard).").tag(config=True)
+    shutdown_kernel = Enum(["graceful", "immediate"], default_value="immediate",
+                           help="How the kernel ends after the last cell (nbclient's option).").tag(config=True)
     output_kb = Int(Limits.output_kb, help="Text output a cell may keep, KiB; the rest is cut, with a note.").tag(config=True)
 
     def __init__(self, **kw):
