@@ -208,8 +208,10 @@ def execute_notebook(root: Path, relative: str, env: dict[str, str] | None = Non
         metrics = Path(scratch) / "metrics.jsonl"
         kernel_env = dict(os.environ, DLCOURSE_METRICS=str(metrics), DLCOURSE_NOTEBOOK=relative,
                           PYTHONDONTWRITEBYTECODE="1", KERAS_BACKEND="torch", **(env or {}))
+        # The kernel ends at once when the cells are done: a graceful shutdown adds seconds to
+        # every run and measures nothing.
         client = NotebookClient(nb, kernel_name=kernel, timeout=NOTEBOOK_TIMEOUT, allow_errors=allow_errors,
-                                resources={"metadata": {"path": str(workdir)}})
+                                shutdown_kernel="immediate", resources={"metadata": {"path": str(workdir)}})
         errors = {}
         start = time.perf_counter()
         # The kernel's own stderr carries only jupyter_client's transport warning; cell
