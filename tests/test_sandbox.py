@@ -35,3 +35,15 @@ def test_limits_reach_the_kernel_as_rlimits(tmp_path):
     tail = command[command.index("prlimit"):]
     assert f"--as={100 * 2**20}" in tail and "--nproc=7" in tail and "--cpu=9" in tail and f"--fsize={3 * 2**20}" in tail
     assert "--unshare-net" in command and "--die-with-parent" in command and "--clearenv" in command
+
+
+def test_only_nbgraders_markers_of_the_launch_environment_reach_the_kernel(tmp_path):
+    """--clearenv empties the kernel's environment; nbgrader's NBGRADER_EXECUTION must still
+    arrive (while grading the checks stop at the first failure, and ungraded experiments skip)."""
+    env = {"NBGRADER_EXECUTION": "autograde", "NBGRADER_VALIDATING": "1", "SECRET_TOKEN": "x", "PATH": "/evil"}
+    command = bwrap_command(["python"], tmp_path / "w", tmp_path / "r", [], Limits(), env=env)
+    pairs = {(command[i + 1], command[i + 2]) for i, word in enumerate(command) if word == "--setenv"}
+    assert ("NBGRADER_EXECUTION", "autograde") in pairs and ("NBGRADER_VALIDATING", "1") in pairs
+    assert not any(name == "SECRET_TOKEN" or value == "/evil" for name, value in pairs)
+    plain = bwrap_command(["python"], tmp_path / "w", tmp_path / "r", [], Limits())
+    assert "NBGRADER_EXECUTION" not in plain

@@ -36,6 +36,9 @@ from jupyter_client.manager import AsyncKernelManager
 from traitlets import Int, List, Unicode
 
 # The namespaces every sandbox gets. Without --unshare-user when run as root (see above).
+# nbgrader tells the notebook it is being graded or validated through these; the checks
+# (dlcourse.checks) and notebooks that skip ungraded experiments while grading read them.
+PASSED_THROUGH = ("NBGRADER_EXECUTION", "NBGRADER_VALIDATING")
 _NAMESPACES = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
 # Configuration files the Python stack reads; nothing else of /etc is visible.
 _ETC = ["/etc/ld.so.cache", "/etc/fonts", "/etc/localtime", "/etc/alternatives", "/etc/mime.types"]
@@ -109,11 +112,13 @@ def readable_paths(hidden: list[Path]) -> list[Path]:
 
 
 def bwrap_command(kernel_argv: list[str], workdir: Path, runtime: Path, readable: list[Path],
-                  limits: Limits, uid: int | None = None) -> list[str]:
+                  limits: Limits, uid: int | None = None, env: dict[str, str] | None = None) -> list[str]:
     """The command that runs ``kernel_argv`` sandboxed, with ``workdir`` as its private scratch folder.
 
     ``runtime`` (connection file and sockets) is the one host folder it shares. The files of
-    ``workdir`` on the host are bound read-only into the scratch folder of the same path.
+    ``workdir`` on the host are bound read-only into the scratch folder of the same path. The
+    kernel starts with an empty environment plus a few fixed names; of ``env`` (the environment
+    the kernel was launched with) only nbgrader's own markers pass (``PASSED_THROUGH``).
     """
     root = os.geteuid() == 0
     command = ["bwrap", *(_NAMESPACES if root else ["--unshare-user", *_NAMESPACES]),
@@ -160,6 +165,7 @@ def bwrap_command(kernel_argv: list[str], workdir: Path, runtime: Path, readable
                    "KERAS_BACKEND": "torch", "PYTHONDONTWRITEBYTECODE": "1",
                    # ipykernel: no parent to poll (bwrap ends the kernel with its parent), no banner
                    "JPY_PARENT_PID": "1", "MPLCONFIGDIR": "/tmp/matplotlib"}
+    environment.update({name: (env or {})[name] for name in PASSED_THROUGH if name in (env or {})})
     for name, value in environment.items():
         command += ["--setenv", name, value]
     if root:
@@ -201,7 +207,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         argv = super().format_kernel_cmd(extra_arguments)
         workdir = Path(self._launch_args.get("cwd") or os.getcwd()).resolve()
         hidden = [Path(p) for p in self.hidden_paths]
-        return bwrap_command(argv, workdir, self._runtime, readable_paths(hidden), self.limits)
+        env = self._launch_args.get("env") or os.environ
+        return bwrap_command(argv, workdir, self._runtime, readable_paths(hidden), self.limits, env=env)
 
     async def _async_interrupt_kernel(self) -> None:
         # A signal would reach bubblewrap, not the kernel: ask the kernel to interrupt itself.
