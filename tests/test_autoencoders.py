@@ -1,5 +1,6 @@
 """Lecture 10's models: dlcourse.models.autoencoder (plain, denoising, sparse), .vae (the VAE and its loss),
-.rbm (the RBM with CD-k) and .channel_autoencoder (over an AWGN channel)."""
+.rbm (the RBM with CD-k, the deep belief net) and .channel_autoencoder (over an AWGN channel, with the
+Hamming (7,4) baseline); the convolutional autoencoder too."""
 import itertools
 import math
 
@@ -9,9 +10,10 @@ import torch
 import torch.nn.functional as F
 
 import dlcourse
-from dlcourse.models.autoencoder import Autoencoder, corrupt, kl_sparsity_penalty, train_autoencoder
-from dlcourse.models.channel_autoencoder import ChannelAutoencoder, train_channel_autoencoder
-from dlcourse.models.rbm import RBM
+from dlcourse.models.autoencoder import Autoencoder, ConvAutoencoder, corrupt, kl_sparsity_penalty, train_autoencoder
+from dlcourse.models.channel_autoencoder import (HAMMING74_PARITY_CHECK, ChannelAutoencoder, hamming74_block_error_rate,
+                                                 hamming74_decode, hamming74_encode, train_channel_autoencoder)
+from dlcourse.models.rbm import RBM, DeepBeliefNet
 from dlcourse.models.vae import VAE, gaussian_kl, train_vae, vae_loss
 
 
@@ -510,4 +512,143 @@ def test_arguments_of_the_wrong_type_raise_type_error(call, message):
 ])
 def test_arguments_of_the_right_type_but_a_wrong_value_raise_value_error(call, message):
     with pytest.raises(ValueError, match=message):
+        call()
+
+
+# ------------------------------------------------------------------------------ ConvAutoencoder
+def test_conv_autoencoder_has_the_shapes_of_the_dense_one_and_far_fewer_parameters():
+    torch.manual_seed(0)
+    model = ConvAutoencoder(code_dim=16, channels=(16, 32))
+    x = torch.rand(3, 784)
+    assert model.encode(x).shape == (3, 16)
+    x_hat = model(x)
+    assert x_hat.shape == (3, 784) and x_hat.min() >= 0 and x_hat.max() <= 1
+    count = sum(p.numel() for p in model.parameters())
+    # convs 1*16*9+16 and 16*32*9+32, linear 1568*16+16 and 16*1568+1568, transposed 32*16*9+16 and 16*9+1
+    assert count == 160 + 4640 + 25104 + 26656 + 4624 + 145
+    assert count < sum(p.numel() for p in Autoencoder(784, 16, hidden=(256,)).parameters()) / 6
+
+
+def test_conv_autoencoder_trains_with_fit_like_the_dense_one():
+    from dlcourse.models import fit
+
+    X = np.random.default_rng(0).random((64, 784)).astype(np.float32) * 0.1
+    X[:, 300:320] = 0.9                                            # a shared stroke to learn
+    torch.manual_seed(0)
+    model = ConvAutoencoder(code_dim=4, channels=(4, 8))
+    history = fit(model, X, X, loss="mse", epochs=15, batch_size=16, lr=1e-2, live=False, progress=False)
+    assert history["loss"][-1] < 0.5 * history["loss"][0]
+
+
+def test_conv_autoencoder_rejects_bad_arguments():
+    with pytest.raises(ValueError, match=r"channels \(c_1, c_2\), one per convolution"):
+        ConvAutoencoder(channels=(4, 8, 16))
+    with pytest.raises(ValueError, match=r"expects x of shape \(N, 784\)"):
+        ConvAutoencoder()(torch.rand(2, 1, 28, 28))
+
+
+# ------------------------------------------------------------------------------ Hamming (7,4)
+_ALL_DATA = np.array([[(m >> (3 - j)) & 1 for j in range(4)] for m in range(16)])  # (16, 4)
+
+
+def test_hamming_codewords_satisfy_every_parity_check_and_carry_the_data_first():
+    codewords = hamming74_encode(_ALL_DATA)
+    assert codewords.shape == (16, 7)
+    assert np.array_equal(codewords[:, :4], _ALL_DATA)                        # systematic
+    assert not np.any(codewords @ HAMMING74_PARITY_CHECK.T % 2)               # c H^T = 0
+    distances = (codewords[:, None, :] != codewords[None]).sum(axis=2)
+    assert distances[~np.eye(16, dtype=bool)].min() == 3                       # minimum distance 3
+
+
+def test_hamming_decoder_corrects_every_single_bit_error():
+    codewords = hamming74_encode(_ALL_DATA)
+    assert np.array_equal(hamming74_decode(codewords), _ALL_DATA)
+    for position in range(7):
+        received = codewords.copy()
+        received[:, position] ^= 1
+        assert np.array_equal(hamming74_decode(received), _ALL_DATA), position
+
+
+def test_hamming_decoder_fails_on_every_double_bit_error():
+    codewords = hamming74_encode(_ALL_DATA)
+    for first, second in itertools.combinations(range(7), 2):
+        received = codewords.copy()
+        received[:, [first, second]] ^= 1
+        assert np.all(np.any(hamming74_decode(received) != _ALL_DATA, axis=1))
+
+
+def test_hard_decision_block_error_rate_matches_the_binomial_formula():
+    ebno_db = 4.0
+    p = 0.5 * math.erfc(math.sqrt(2 * 4 / 7 * 10 ** (ebno_db / 10)) / math.sqrt(2))  # Q(sqrt(2 R Eb/N0))
+    theory = 1 - (1 - p) ** 7 - 7 * p * (1 - p) ** 6                           # more than one of 7 bits flipped
+    simulated = hamming74_block_error_rate(ebno_db, n_blocks=200_000, seed=0)
+    assert abs(simulated / theory - 1) < 0.05
+    assert hamming74_block_error_rate(ebno_db, n_blocks=1000, seed=3) == hamming74_block_error_rate(
+        ebno_db, n_blocks=1000, seed=3)
+
+
+def test_soft_decision_maximum_likelihood_beats_hard_decisions():
+    hard = hamming74_block_error_rate(4.0, n_blocks=50_000, seed=1)
+    ml = hamming74_block_error_rate(4.0, n_blocks=50_000, seed=1, decoder="ml")
+    assert ml < 0.5 * hard
+
+
+def test_hamming_uses_the_noise_level_of_the_channel_autoencoder():
+    # the same Eb/N0 means the same sigma for symbols of energy 1 at rate 4/7
+    noiseless = hamming74_block_error_rate(60.0, n_blocks=2000, seed=0)
+    assert noiseless == 0.0
+    sigma = ChannelAutoencoder(k=4, n=7).noise_std(3.0)
+    assert sigma == pytest.approx(math.sqrt(1 / (2 * 4 / 7 * 10 ** 0.3)))
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: hamming74_encode(np.ones((2, 3))), r"bits to be an array of shape \(N, 4\)"),
+    (lambda: hamming74_decode(np.full((2, 7), 2)), "holding only 0s and 1s"),
+    (lambda: hamming74_block_error_rate(3.0, decoder="soft"), "decoder to be one of 'hard', 'ml'"),
+])
+def test_hamming_functions_reject_bad_input(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+# ------------------------------------------------------------------------------ DeepBeliefNet
+def test_dbn_trains_each_layer_on_the_hidden_probabilities_of_the_one_below():
+    X = (_low_rank_data(n=200, dim=20) > 0.5).astype(np.float32)
+    dbn = DeepBeliefNet((20, 12, 6), lr=0.1, seed=0)
+    history = dbn.fit(X, epochs=5, batch_size=20, progress=False)
+    assert [len(h) for h in history["reconstruction_error"]] == [6, 6]
+    first, second = dbn.rbms
+    assert (first.n_visible, first.n_hidden, second.n_visible, second.n_hidden) == (20, 12, 12, 6)
+    # the second RBM saw the first one's probabilities: retraining it on them by hand gives the same weights
+    twin = RBM(12, 6, lr=0.1, seed=1)
+    twin.fit(first.hidden_probabilities(X), epochs=5, batch_size=20, progress=False)
+    assert np.allclose(twin.W, second.W)
+    assert np.allclose(dbn.transform(X), second.hidden_probabilities(first.hidden_probabilities(X)))
+    assert dbn.transform(X, layers=1).shape == (200, 12)
+
+
+def test_dbn_classifier_starts_from_the_rbm_weights():
+    dbn = DeepBeliefNet((20, 12, 6), seed=0)
+    for rbm in dbn.rbms:
+        rbm.W = np.random.default_rng(0).normal(size=rbm.W.shape).astype(np.float32)
+        rbm.c = np.random.default_rng(1).normal(size=rbm.c.shape).astype(np.float32)
+    net = dbn.classifier(n_classes=3)
+    X = np.random.default_rng(2).random((5, 20)).astype(np.float32)
+    with torch.no_grad():
+        hidden = net[:-1](torch.tensor(X)).numpy()
+        logits = net(torch.tensor(X))
+    assert np.allclose(hidden, dbn.transform(X), atol=1e-6)                   # up-pass = the DBN's features
+    assert logits.shape == (5, 3)
+    assert [type(m).__name__ for m in net] == ["Linear", "Sigmoid", "Linear", "Sigmoid", "Linear"]
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: DeepBeliefNet((20,)), ValueError, "layer_sizes to be a tuple of layer widths"),
+    (lambda: DeepBeliefNet((20, 0)), ValueError, "each entry of layer_sizes to be a positive integer"),
+    (lambda: DeepBeliefNet((4, 3)).fit(np.full((2, 4), 2.0)), ValueError, r"visible values in \[0, 1\]"),
+    (lambda: DeepBeliefNet((4, 3)).transform(np.zeros((2, 4)), layers=2), ValueError, "layers to be"),
+    (lambda: DeepBeliefNet((4, 3)).classifier(1), ValueError, "n_classes to be"),
+])
+def test_dbn_rejects_bad_arguments(call, error, message):
+    with pytest.raises(error, match=message):
         call()

@@ -13,7 +13,8 @@ import dlcourse
 import dlcourse.models.dqn
 from dlcourse.models.dqn import (AtariQNetwork, DQNConfig, QNetwork, ReplayBuffer, evaluate_greedy, sync_target,
                                  td_targets, train_dqn)
-from dlcourse.models.qlearning import epsilon_by_step, greedy_policy, plot_q_table, q_learning, run_policy
+from dlcourse.models.qlearning import (action_values, epsilon_by_step, evaluate_policy_exactly, greedy_policy,
+                                       plot_q_table, policy_evaluation, q_learning, run_policy, tabular_model)
 
 
 # ------------------------------------------------------------------ epsilon schedule
@@ -80,6 +81,74 @@ def test_plot_q_table_draws_one_mark_per_tile():
     message = "plot_q_table expects Q to be a table of shape (16, 4) for a 4 x 4 map; got shape (9, 4)."
     with pytest.raises(ValueError, match=re.escape(message)):
         plot_q_table(np.zeros((9, 4)), env.unwrapped.desc)
+
+
+# ------------------------------------------------------------------ known model: policy evaluation
+def _two_state_chain():
+    """State 0: action 0 stays (reward 1), action 1 moves to the absorbing state 1 (reward 2)."""
+    P = np.zeros((2, 2, 2))
+    P[0, 0, 0] = P[0, 1, 1] = P[1, :, 1] = 1.0
+    R = np.array([[1.0, 2.0], [0.0, 0.0]])
+    return P, R
+
+
+def test_tabular_model_of_frozen_lake_has_stochastic_rows_and_the_slippery_thirds():
+    P, R = tabular_model(gym.make("FrozenLake-v1"))
+    assert P.shape == (16, 4, 16) and R.shape == (16, 4)
+    assert np.allclose(P.sum(axis=2), 1.0)
+    # from the start, "down" goes down (state 4) or slides left (stays at 0) or right (state 1), a third each
+    assert P[0, 1, [0, 1, 4]] == pytest.approx([1 / 3, 1 / 3, 1 / 3])
+    # only entering the goal (state 15) pays: from state 14, "right" reaches it with probability 1/3
+    assert R[14, 2] == pytest.approx(1 / 3) and R[15].tolist() == [0.0] * 4 and R[:14].max() == 0.0
+    assert P[5, :, 5].tolist() == [1.0] * 4  # a hole is absorbing
+    with pytest.raises(TypeError, match="tabular Q-learning needs discrete states and actions"):
+        tabular_model(gym.make("CartPole-v1"))
+
+    class NoModel(gym.Env):
+        observation_space, action_space = gym.spaces.Discrete(3), gym.spaces.Discrete(2)
+
+    with pytest.raises(TypeError, match=re.escape("tabular_model expects a toy-text environment with its model in "
+                                                  "env.unwrapped.P, such as FrozenLake-v1; got NoModel, which has none.")):
+        tabular_model(NoModel())
+
+
+def test_policy_evaluation_matches_the_hand_computed_values_of_a_two_state_chain():
+    P, R = _two_state_chain()
+    # staying forever earns 1 / (1 - gamma); leaving earns 2 once
+    assert evaluate_policy_exactly(P, R, np.array([0, 0]), gamma=0.9) == pytest.approx([10.0, 0.0])
+    assert evaluate_policy_exactly(P, R, np.array([1, 0]), gamma=0.9) == pytest.approx([2.0, 0.0])
+    # the uniform policy: V0 = 1.5 + 0.9 * 0.5 * V0, so V0 = 1.5 / 0.55
+    V, sweeps = policy_evaluation(P, R, np.full((2, 2), 0.5), gamma=0.9, tolerance=1e-12)
+    assert V == pytest.approx([1.5 / 0.55, 0.0], abs=1e-10) and sweeps > 10
+
+
+def test_iterative_and_exact_policy_evaluation_agree_on_frozen_lake():
+    P, R = tabular_model(gym.make("FrozenLake-v1"))
+    random_policy = np.full((16, 4), 0.25)
+    V_iterative, _ = policy_evaluation(P, R, random_policy, gamma=0.95, tolerance=1e-13)
+    V_exact = evaluate_policy_exactly(P, R, random_policy, gamma=0.95)
+    assert np.abs(V_iterative - V_exact).max() < 1e-10
+    # V_pi(s) = sum_a pi(a | s) Q_pi(s, a), and a deterministic policy is its one-hot rows
+    Q = action_values(P, R, V_exact, gamma=0.95)
+    assert (random_policy * Q).sum(axis=1) == pytest.approx(V_exact, abs=1e-12)
+    policy = Q.argmax(axis=1)
+    assert evaluate_policy_exactly(P, R, policy, 0.95) == pytest.approx(
+        evaluate_policy_exactly(P, R, np.eye(4)[policy], 0.95), abs=1e-12)
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"policy": np.array([0, 2])}, ValueError,
+     "evaluate_policy_exactly expects policy to be one action in 0..1 per state, shape (2,); got shape (2,) with dtype int64."),
+    ({"policy": np.zeros((2, 3))}, ValueError,
+     "evaluate_policy_exactly expects policy to be probabilities of shape (2, 2); got shape (2, 3)."),
+    ({"gamma": 1.0}, ValueError, "evaluate_policy_exactly expects gamma to be a number in [0, 1); got 1.0."),
+    ({"R": np.zeros(2)}, ValueError, "evaluate_policy_exactly expects R to be expected rewards of shape (2, 2); got shape (2,)."),
+])
+def test_evaluate_policy_exactly_explains_bad_arguments(kwargs, error, message):
+    P, R = _two_state_chain()
+    arguments = {"P": P, "R": R, "policy": np.array([0, 0]), **kwargs}
+    with pytest.raises(error, match=re.escape(message)):
+        evaluate_policy_exactly(**arguments)
 
 
 # ------------------------------------------------------------------ DQN pieces

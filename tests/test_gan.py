@@ -1,5 +1,5 @@
-"""dlcourse.models.gan: the players (fully connected, DCGAN, conditional), the losses from logits, the
-training loop, mode coverage and the plot helpers."""
+"""dlcourse.models.gan: the players (fully connected, DCGAN, conditional, InfoGAN), the losses from logits,
+the training loops, virtual batch normalisation, mode coverage and the plot helpers."""
 import math
 
 import matplotlib.pyplot as plt
@@ -16,10 +16,15 @@ from dlcourse.models.gan import (
     DCGANGenerator,
     Discriminator,
     Generator,
+    InfoGANDiscriminator,
+    InfoGANGenerator,
     MinibatchStdDev,
+    VirtualBatchNorm,
     discriminator_loss,
     generator_loss,
+    mutual_information_loss,
     train_gan,
+    train_infogan,
 )
 from dlcourse.models.gan_diagnostics import mode_coverage, plot_density_1d, plot_samples_2d
 
@@ -343,6 +348,120 @@ def test_plot_samples_2d_scatters_each_given_set():
     with pytest.raises(ValueError, match=r"generated points of shape \(N, 2\); got shape \(3,\)"):
         plot_samples_2d(fake=np.zeros(3))
     plt.close("all")
+
+
+# ---------------------------------------------------------------------------- InfoGAN
+def test_infogan_players_have_the_documented_shapes_and_the_code_changes_the_sample():
+    torch.manual_seed(0)
+    generator = InfoGANGenerator(num_codes=5, latent_dim=3, image_size=8, channels=(4,)).eval()
+    z = torch.randn(6, 3)
+    images = generator(z, torch.arange(6) % 5)
+    assert images.shape == (6, 1, 8, 8)
+    assert generator.generator.latent_dim == 3 + 5           # z and the one-hot code
+    other = generator(z, (torch.arange(6) + 1) % 5)
+    assert not torch.allclose(images, other)                 # same z, other code: another image
+    assert generator.sample(torch.tensor([0, 4])).shape == (2, 1, 8, 8)
+    discriminator = InfoGANDiscriminator(num_codes=5, image_size=8, channels=(4,), q_hidden=7)
+    logits, code_logits = discriminator(images)
+    assert logits.shape == (6,) and code_logits.shape == (6, 5)
+
+
+def test_infogan_q_head_shares_the_discriminator_body():
+    discriminator = InfoGANDiscriminator(num_codes=3, image_size=8, channels=(4,))
+    _, code_logits = discriminator(torch.randn(2, 1, 8, 8))
+    code_logits.sum().backward()
+    assert all(p.grad is not None for p in discriminator.features.parameters())   # Q's gradient reaches the body
+    assert discriminator.classify.weight.grad is None                             # but not D's own head
+
+
+def test_mutual_information_loss_is_the_cross_entropy_of_the_code_and_bounds_l_i():
+    torch.manual_seed(0)
+    code_logits, codes = torch.randn(9, 10), torch.randint(10, (9,))
+    loss = mutual_information_loss(code_logits, codes)
+    torch.testing.assert_close(loss, F.cross_entropy(code_logits, codes))
+    by_hand = -torch.log_softmax(code_logits, dim=1)[torch.arange(9), codes].mean()
+    torch.testing.assert_close(loss, by_hand)
+    certain = 100.0 * F.one_hot(codes, 10).float()           # Q sure of the right code: L_I = log 10 - loss = H(c)
+    assert math.log(10) - mutual_information_loss(certain, codes).item() == pytest.approx(math.log(10), abs=1e-6)
+    uniform = torch.zeros(9, 10)                             # Q guessing: L_I = 0
+    assert math.log(10) - mutual_information_loss(uniform, codes).item() == pytest.approx(0.0, abs=1e-6)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: mutual_information_loss(torch.zeros(4), torch.zeros(4, dtype=torch.long)), ValueError,
+     r"code_logits of shape \(N, K\)"),
+    (lambda: mutual_information_loss(torch.zeros(4, 3), torch.tensor([0, 1, 2, 3])), ValueError, r"labels in \[0, 3\)"),
+    (lambda: InfoGANGenerator(num_codes=1), ValueError, "num_codes to be an integer >= 2"),
+    (lambda: train_infogan(InfoGANGenerator(3, 2, image_size=8, channels=(4,)),
+                           InfoGANDiscriminator(4, image_size=8, channels=(4,)), torch.zeros(4, 1, 8, 8), steps=1,
+                           live=False, progress=False), ValueError, "same num_codes; got 3 .generator. and 4"),
+    (lambda: train_infogan(InfoGANGenerator(3, 2, image_size=8, channels=(4,)),
+                           InfoGANDiscriminator(3, image_size=8, channels=(4,)), torch.zeros(4, 1, 8, 8), steps=0,
+                           live=False, progress=False), ValueError, "train_infogan expects steps to be a positive"),
+    (lambda: train_infogan(Generator(1, 1), Discriminator(1), torch.zeros(4, 1), steps=1, live=False,
+                           progress=False), TypeError, "generator to be an InfoGANGenerator"),
+])
+def test_infogan_rejects_bad_arguments(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_train_infogan_teaches_q_the_code_and_repeats_exactly(one_thread):
+    X = torch.rand(64, 1, 8, 8) * 2 - 1
+    runs = []
+    for _ in range(2):
+        dlcourse.seed_everything(0)
+        generator = InfoGANGenerator(num_codes=3, latent_dim=2, image_size=8, channels=(8,))
+        discriminator = InfoGANDiscriminator(num_codes=3, image_size=8, channels=(8,))
+        history = train_infogan(generator, discriminator, X, steps=60, batch_size=16, lr=5e-3, info_weight=1.0,
+                                live=False, progress=False)
+        runs.append(history)
+    history = runs[0]
+    assert set(history) == {"d_loss", "g_loss", "info_loss"} and len(history["info_loss"]) == 60
+    assert history["info_loss"][0] > 0.9 * math.log(3)                  # Q starts guessing
+    assert np.mean(history["info_loss"][-10:]) < 0.3 * math.log(3)     # and learns to read the code
+    assert runs[1] == history
+    assert not generator.training and not discriminator.training
+
+
+# ------------------------------------------------------------------- virtual batch norm
+def test_virtual_batch_norm_output_does_not_depend_on_the_batch_companions():
+    torch.manual_seed(0)
+    vbn, reference = VirtualBatchNorm(5), torch.randn(16, 5)
+    h = torch.randn(1, 5)
+    with_some, _ = vbn(torch.cat([h, torch.randn(7, 5)]), reference)
+    with_others, _ = vbn(torch.cat([h, 10 + torch.randn(3, 5)]), reference)
+    assert torch.equal(with_some[0], with_others[0])
+    bn = torch.nn.BatchNorm1d(5)                                          # batch norm, training mode: it does
+    assert (bn(torch.cat([h, torch.randn(7, 5)]))[0] - bn(torch.cat([h, 10 + torch.randn(3, 5)]))[0]).abs().max() > 0.1
+
+
+@pytest.mark.parametrize("shape", [(4, 3), (4, 3, 5, 5)])
+def test_virtual_batch_norm_is_batch_norm_over_the_reference_batch_plus_the_example(shape):
+    torch.manual_seed(1)
+    vbn = VirtualBatchNorm(3)
+    with torch.no_grad():
+        vbn.weight.copy_(torch.tensor([1.0, 2.0, 0.5]))
+        vbn.bias.copy_(torch.tensor([0.0, -1.0, 3.0]))
+    reference, h = 2 + 3 * torch.randn(10, *shape[1:]), torch.randn(*shape)
+    out, reference_out = vbn(h, reference)
+    for i in range(len(h)):
+        batch = torch.cat([reference, h[i:i + 1]])                        # the R + 1 examples
+        expected = F.batch_norm(batch, None, None, vbn.weight, vbn.bias, training=True, eps=vbn.eps)[-1]
+        torch.testing.assert_close(out[i], expected, atol=1e-5, rtol=1e-5)
+    expected_reference = F.batch_norm(reference, None, None, vbn.weight, vbn.bias, training=True, eps=vbn.eps)
+    torch.testing.assert_close(reference_out, expected_reference, atol=1e-5, rtol=1e-5)
+    assert out.shape == h.shape
+
+
+def test_virtual_batch_norm_rejects_mismatched_inputs():
+    vbn = VirtualBatchNorm(3)
+    with pytest.raises(ValueError, match=r"h of shape \(N, 3\) or \(N, 3, H, W\); got shape \(4, 2\)"):
+        vbn(torch.zeros(4, 2), torch.zeros(4, 3))
+    with pytest.raises(ValueError, match="same shape after the batch axis"):
+        vbn(torch.zeros(4, 3, 2, 2), torch.zeros(4, 3, 3, 3))
+    with pytest.raises(TypeError, match="reference to be a torch tensor"):
+        vbn(torch.zeros(4, 3), [[0.0] * 3])
 
 
 # ------------------------------------------------------------------- the exception rule

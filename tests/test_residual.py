@@ -1,5 +1,5 @@
-"""dlcourse.models.residual: residual blocks, the plain/residual DeepStack, per-layer gradient norms,
-freezing parts of a model."""
+"""dlcourse.models.residual: residual blocks, the plain/residual DeepStack and DeepCNN, DenseNet,
+per-layer gradient norms, freezing parts of a model."""
 import re
 
 import numpy as np
@@ -11,7 +11,8 @@ from torch import nn
 import dlcourse
 from dlcourse import datasets
 from dlcourse.models import fit
-from dlcourse.models.residual import BottleneckBlock, DeepStack, ResidualBlock, freeze, gradient_norms, unfreeze
+from dlcourse.models.residual import (BottleneckBlock, DeepCNN, DeepStack, DenseBlock, DenseNet, ResidualBlock, freeze,
+                                      gradient_norms, unfreeze)
 
 
 def _conv_weights(module):
@@ -155,6 +156,146 @@ def test_plain_deep_stack_is_an_mlp_with_relus_between_all_layers():
     torch.testing.assert_close(model(x), h)
 
 
+# ------------------------------------------------------------------------ DeepCNN
+@pytest.mark.parametrize("depth, width, classes, size", [(2, 4, 3, 8), (6, 8, 10, 28), (20, 16, 10, 28)])
+def test_deep_cnn_plain_and_residual_have_the_counted_parameters(depth, width, classes, size):
+    plain = DeepCNN(depth, width, residual=False, num_classes=classes, image_size=size)
+    residual = DeepCNN(depth, width, residual=True, num_classes=classes, image_size=size)
+    convolutions = [m for m in plain.modules() if isinstance(m, nn.Conv2d)]
+    assert len(convolutions) + 1 == depth  # the convolutions and the output layer
+    stem = width * 1 * 3 * 3
+    blocks = (depth - 2) * (width * width * 3 * 3 + 2 * width)  # each conv with the batch norm before it
+    head = (width * (size // 4) ** 2 + 1) * classes
+    expected = stem + blocks + 2 * width + head  # 2 * width: the last batch norm
+    assert sum(p.numel() for p in plain.parameters()) == expected == sum(p.numel() for p in residual.parameters())
+
+
+def test_deep_cnn_20_layers_of_width_16_on_digits_has_50074_parameters():
+    assert sum(p.numel() for p in DeepCNN(20, 16).parameters()) == 144 + 18 * 2336 + 32 + 7850 == 50_074
+
+
+@pytest.mark.parametrize("residual", [False, True])
+def test_deep_cnn_maps_images_to_feature_maps_and_logits(residual):
+    model = DeepCNN(8, 6, residual=residual, in_channels=3, num_classes=5, image_size=16)
+    x = torch.randn(2, 3, 16, 16)
+    assert model.body(x).shape == (2, 6, 4, 4)
+    assert model(x).shape == (2, 5)
+    torch.testing.assert_close(model(x), model.head(model.body(x)))
+
+
+def test_deep_cnn_residual_block_with_a_zero_last_convolution_is_the_identity():
+    torch.manual_seed(0)
+    model = DeepCNN(6, 4, residual=True)
+    block = model.body[2]
+    with torch.no_grad():
+        block.branch[-1].weight.zero_()  # F(h) = 0: no conv bias, so the branch outputs exactly 0
+    for mode in ("train", "eval"):
+        getattr(block, mode)()
+        h = torch.randn(3, 4, 7, 7)  # pre-activation: any input passes, negative values too
+        assert torch.equal(block(h), h)
+
+
+def test_residual_deep_cnn_with_zero_branches_is_stem_pools_and_head():
+    torch.manual_seed(0)
+    model = DeepCNN(10, 4, residual=True).eval()
+    blocks = [m for m in model.body if hasattr(m, "branch")]
+    assert len(blocks) == 4
+    with torch.no_grad():
+        for block in blocks:
+            block.branch[-1].weight.zero_()
+    x = torch.randn(2, 1, 28, 28)
+    stem, last_norm = model.body[0], model.body[-2]
+    expected = model.head(torch.relu(last_norm(F.max_pool2d(F.max_pool2d(stem(x), 2), 2))))
+    torch.testing.assert_close(model(x), expected)
+
+
+def test_plain_deep_cnn_is_batch_norm_relu_convolution_without_shortcuts():
+    torch.manual_seed(0)
+    model = DeepCNN(4, 3, residual=False, image_size=8).eval()  # one block, after both pools (half = 0)
+    norms = [m for m in model.modules() if isinstance(m, nn.BatchNorm2d)]
+    with torch.no_grad():
+        for norm in norms:  # non-trivial running statistics
+            norm.running_mean.uniform_(-1, 1)
+            norm.running_var.uniform_(0.5, 2)
+    stem, conv1, conv2 = [m for m in model.modules() if isinstance(m, nn.Conv2d)]
+
+    def bn_relu(z, norm):
+        return torch.relu(F.batch_norm(z, norm.running_mean, norm.running_var, norm.weight, norm.bias, eps=norm.eps))
+
+    x = torch.randn(2, 1, 8, 8)
+    h = F.max_pool2d(F.max_pool2d(F.conv2d(x, stem.weight, padding=1), 2), 2)  # (2, 3, 2, 2)
+    h = F.conv2d(bn_relu(F.conv2d(bn_relu(h, norms[0]), conv1.weight, padding=1), norms[1]), conv2.weight, padding=1)
+    logits = model.head[1](bn_relu(h, norms[2]).flatten(1))  # no "+ h" anywhere
+    torch.testing.assert_close(model(x), logits)
+
+
+# --------------------------------------------------------------- DenseBlock, DenseNet
+@pytest.mark.parametrize("k0, k, layers", [(16, 12, 4), (3, 5, 1), (8, 2, 6)])
+def test_dense_block_grows_the_channels_by_the_growth_rate_per_layer(k0, k, layers):
+    block = DenseBlock(k0, k, layers)
+    assert [layer[2].in_channels for layer in block.layers] == [k0 + l * k for l in range(layers)]
+    assert all(layer[2].out_channels == k for layer in block.layers)
+    x = torch.randn(2, k0, 5, 5)
+    out = block(x)
+    assert out.shape == (2, k0 + layers * k, 5, 5) and block.out_channels == k0 + layers * k
+    assert torch.equal(out[:, :k0], x)  # the block's input is passed on untouched
+
+
+def test_dense_block_has_the_counted_parameters():
+    # layer l: batch norm (2 per input channel) and a 3x3 conv, (16 + 12 l) -> 12 channels, no bias
+    expected = sum(2 * (16 + 12 * l) + (16 + 12 * l) * 12 * 9 for l in range(4))
+    # 14,688 convolution weights (the count lecture 08 prints) and 272 batch-norm parameters
+    assert sum(p.numel() for p in DenseBlock(16, 12, 4).parameters()) == expected == 14_960
+
+
+def test_dense_block_matches_the_concatenation_formula_written_with_torch_functions():
+    torch.manual_seed(0)
+    block = DenseBlock(2, 3, 3).eval()
+    x = torch.randn(2, 2, 4, 4)
+    features = [x]
+    for layer in block.layers:
+        norm, _, conv = layer
+        z = torch.cat(features, dim=1)
+        z = torch.relu(F.batch_norm(z, norm.running_mean, norm.running_var, norm.weight, norm.bias, eps=norm.eps))
+        features.append(F.conv2d(z, conv.weight, padding=1))
+    torch.testing.assert_close(block(x), torch.cat(features, dim=1))
+
+
+def test_densenet_defaults_on_digits_have_the_counted_channels_and_parameters():
+    model = DenseNet()
+    first, second = [m for m in model.body if isinstance(m, DenseBlock)]
+    assert (first.in_channels, first.out_channels, second.in_channels, second.out_channels) == (16, 48, 24, 56)
+    transition = [m for m in model.body if isinstance(m, nn.Conv2d) and m.kernel_size == (1, 1)]
+    assert [(m.in_channels, m.out_channels) for m in transition] == [(48, 24)]
+    stem = 1 * 16 * 9
+    block_1 = sum(2 * c + c * 8 * 9 for c in (16, 24, 32, 40))
+    transition_layer = 2 * 48 + 48 * 24
+    block_2 = sum(2 * c + c * 8 * 9 for c in (24, 32, 40, 48))
+    head = 2 * 56 + 56 * 7 * 7 * 10 + 10  # the last batch norm, then the output layer on 56 maps of 7 x 7
+    expected = stem + block_1 + transition_layer + block_2 + head
+    assert sum(p.numel() for p in model.parameters()) == expected == 47_898
+
+
+@pytest.mark.parametrize("blocks, compression, maps", [((4, 4), 0.5, (2, 56, 7, 7)), ((2, 2, 2), 0.5, (2, 32, 3, 3)),
+                                                        ((3,), 0.5, (2, 40, 14, 14)), ((2, 2), 1.0, (2, 48, 7, 7))])
+def test_densenet_maps_images_to_feature_maps_and_logits(blocks, compression, maps):
+    model = DenseNet(8, blocks, compression=compression)
+    x = torch.randn(2, 1, 28, 28)
+    assert model.body(x).shape == maps
+    assert model(x).shape == (2, 10)
+    torch.testing.assert_close(model(x), model.head(model.body(x)))
+
+
+def test_every_layer_of_a_densenet_gets_a_gradient_from_one_backward_pass():
+    torch.manual_seed(0)
+    model = DenseNet(4, (2, 2))
+    x, y = torch.randn(8, 1, 28, 28), torch.randint(0, 10, (8,))
+    F.cross_entropy(model(x), y).backward()
+    norms = gradient_norms(model)
+    assert len(norms) == 1 + 2 + 1 + 2 + 1  # stem, two dense layers, transition, two dense layers, head
+    assert all(norm > 0 for norm in norms.values())
+
+
 # ----------------------------------------------------------------- gradient_norms
 def _backward(model, seed=0):
     g = torch.Generator().manual_seed(seed)
@@ -236,6 +377,17 @@ def test_fit_with_every_layer_frozen_raises_the_clear_error():
     (lambda: ResidualBlock(4, stride=0), "ResidualBlock expects stride to be a positive integer; got 0."),
     (lambda: BottleneckBlock(16, 0), "BottleneckBlock expects bottleneck_channels to be a positive integer; got 0."),
     (lambda: BottleneckBlock(16, 4, out_channels=-2), "BottleneckBlock expects out_channels to be a positive integer"),
+    (lambda: DeepCNN(7), "DeepCNN expects depth to be an even integer >= 2 (stem convolution + blocks of two "
+                         "convolutions + output layer); got 7."),
+    (lambda: DeepCNN(20, image_size=3), "DeepCNN expects image_size to be an integer >= 4; got 3."),
+    (lambda: DenseBlock(4, 0, 3), "DenseBlock expects growth_rate to be a positive integer; got 0."),
+    (lambda: DenseNet(block_layers=()), "DenseNet expects block_layers to be a non-empty tuple of layer counts, one "
+                                        "per dense block, e.g. (4, 4); got ()."),
+    (lambda: DenseNet(block_layers=(4, 0)),
+     "DenseNet expects each entry of block_layers to be a positive integer; got 0."),
+    (lambda: DenseNet(compression=0), "DenseNet expects compression to be a number in (0, 1]; got 0."),
+    (lambda: DenseNet(block_layers=(1, 1, 1, 1, 1), image_size=28),
+     "DenseNet expects image_size to be an integer >= 32"),
 ])
 def test_constructors_raise_value_error_for_a_disallowed_value(build, message):
     with pytest.raises(ValueError, match=re.escape(message)):
@@ -248,6 +400,9 @@ def test_constructors_raise_value_error_for_a_disallowed_value(build, message):
     (lambda: DeepStack(10, 8, "4", 3), "DeepStack expects depth to be an even integer >= 2"),
     (lambda: DeepStack(10, 8, 4, 3, residual="yes"), "DeepStack expects residual to be True or False; got 'yes'."),
     (lambda: ResidualBlock("4"), "ResidualBlock expects in_channels to be a positive integer; got '4'."),
+    (lambda: DeepCNN(20, residual=1), "DeepCNN expects residual to be True or False; got 1."),
+    (lambda: DenseNet(block_layers=4), "DenseNet expects block_layers to be a non-empty tuple of layer counts"),
+    (lambda: DenseNet(growth_rate=2.5), "DenseNet expects growth_rate to be a positive integer; got 2.5."),
 ])
 def test_constructors_raise_type_error_for_an_argument_of_the_wrong_type(build, message):
     with pytest.raises(TypeError, match=re.escape(message)):
@@ -268,6 +423,11 @@ def test_forward_refuses_a_numpy_array_with_a_type_error():
      "ResidualBlock expects x of shape (N, 4, H, W) as a tensor; got (2, 3, 5, 5)."),
     (BottleneckBlock(8, 2), torch.randn(8, 5, 5),
      "BottleneckBlock expects x of shape (N, 8, H, W) as a tensor; got (8, 5, 5)."),
+    (DeepCNN(4), torch.randn(2, 1, 32, 32),
+     "DeepCNN expects x of shape (N, 1, 28, 28) as a tensor; got (2, 1, 32, 32)."),
+    (DenseBlock(4, 2, 2), torch.randn(2, 3, 5, 5),
+     "DenseBlock expects x of shape (N, 4, H, W) as a tensor; got (2, 3, 5, 5)."),
+    (DenseNet(), torch.randn(2, 784), "DenseNet expects x of shape (N, 1, 28, 28) as a tensor; got (2, 784)."),
 ])
 def test_forward_explains_inputs_of_the_wrong_shape(model, x, message):
     with pytest.raises(ValueError) as error:

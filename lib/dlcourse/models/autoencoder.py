@@ -11,6 +11,7 @@ sparse one (Ng 2011) adds beta * sum_j KL(rho || rho_hat_j), which keeps each co
 mean activation rho_hat_j near a small target rho.
 
 - ``Autoencoder``, ``train_autoencoder``  the model and its training loop (all three kinds)
+- ``ConvAutoencoder``  strided convolutions down to the code, transposed ones back up
 - ``corrupt``  masking or Gaussian noise, the denoising autoencoder's input
 - ``kl_sparsity_penalty``  sum_j KL(rho || rho_hat_j), the sparse autoencoder's penalty
 
@@ -29,7 +30,7 @@ from .._validation import check_array, check_batch, check_choice, check_instance
 from .._validation import check_tensor, check_widths
 from ..config import progress as _progress
 
-__all__ = ["Autoencoder", "train_autoencoder", "corrupt", "kl_sparsity_penalty"]
+__all__ = ["Autoencoder", "ConvAutoencoder", "train_autoencoder", "corrupt", "kl_sparsity_penalty"]
 
 _ACTIVATIONS = {"relu": nn.ReLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh}
 _FLATTEN = "Flatten images first: x.reshape(len(x), -1)."
@@ -63,6 +64,48 @@ class Autoencoder(nn.Module):
     def encode(self, x):
         """The code h = f(x): (N, input_dim) -> (N, code_dim)."""
         return self.encoder(check_batch(x, "x", type(self).__name__, self.input_dim, hint=_FLATTEN))
+
+    def forward(self, x):
+        return self.decoder(self.encode(x))
+
+
+class ConvAutoencoder(nn.Module):
+    """A convolutional autoencoder for 28 x 28 grey images, which it takes and returns flat.
+
+    Encoder: 3x3 convolutions with stride 2 and padding 1, 1 -> c_1 channels (28 -> 14
+    pixels a side) and c_1 -> c_2 (14 -> 7), ReLU after each, then a linear map of the
+    c_2 * 7 * 7 features to the code. Decoder, the mirror image: linear to c_2 * 7 * 7, ReLU,
+    3x3 transposed convolutions with stride 2 (7 -> 14 -> 28), a sigmoid on the pixels.
+    The convolutions share their weights across positions, so the net has far fewer
+    parameters than a dense autoencoder with the same code.
+
+    code_dim: size of the code; channels: (c_1, c_2). ``encode`` maps (N, 784) -> (N, code_dim),
+    ``decoder`` maps (N, code_dim) -> (N, 784), ``forward`` returns the reconstruction (N, 784):
+    the same shapes as ``Autoencoder(784, code_dim)``, so the two are trained and measured alike.
+    """
+
+    def __init__(self, code_dim=16, channels=(16, 32)):
+        super().__init__()
+        self.code_dim = check_int(code_dim, "code_dim", "ConvAutoencoder", minimum=1)
+        channels = check_widths(channels, "channels", "ConvAutoencoder", example="(16, 32)", minimum_length=2)
+        if len(channels) != 2:
+            raise ValueError(f"ConvAutoencoder expects channels (c_1, c_2), one per convolution; got {channels}.")
+        c_1, c_2 = channels
+        self.input_dim = 784
+        self.encoder = nn.Sequential(
+            nn.Unflatten(1, (1, 28, 28)),                                            # (N, 784) -> (N, 1, 28, 28)
+            nn.Conv2d(1, c_1, 3, stride=2, padding=1), nn.ReLU(),                    # (N, c_1, 14, 14)
+            nn.Conv2d(c_1, c_2, 3, stride=2, padding=1), nn.ReLU(),                  # (N, c_2, 7, 7)
+            nn.Flatten(), nn.Linear(c_2 * 7 * 7, self.code_dim))                     # (N, code_dim)
+        self.decoder = nn.Sequential(
+            nn.Linear(self.code_dim, c_2 * 7 * 7), nn.ReLU(), nn.Unflatten(1, (c_2, 7, 7)),
+            nn.ConvTranspose2d(c_2, c_1, 3, stride=2, padding=1, output_padding=1), nn.ReLU(),  # (N, c_1, 14, 14)
+            nn.ConvTranspose2d(c_1, 1, 3, stride=2, padding=1, output_padding=1), nn.Sigmoid(),  # (N, 1, 28, 28)
+            nn.Flatten())                                                            # (N, 784)
+
+    def encode(self, x):
+        """The code h = f(x): (N, 784) -> (N, code_dim)."""
+        return self.encoder(check_batch(x, "x", type(self).__name__, 784, hint=_FLATTEN))
 
     def forward(self, x):
         return self.decoder(self.encode(x))

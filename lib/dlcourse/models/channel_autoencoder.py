@@ -7,20 +7,36 @@ are the encoder and the decoder of an autoencoder whose code passes through nois
 - ``ChannelAutoencoder``  transmitter, channel, receiver, bit/message conversion and the
   block error rate by Monte Carlo
 - ``train_channel_autoencoder``  cross-entropy on random messages, with Adam
+- ``hamming74_encode``, ``hamming74_decode``, ``hamming74_block_error_rate``  the classic
+  baseline: the Hamming (7,4) code sent as BPSK over the same channel, decoded from hard
+  decisions (syndrome) or by soft-decision maximum likelihood
 """
 from __future__ import annotations
 
 import math
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from .. import config
-from .._validation import check_batch, check_instance, check_int, check_real
+from .._validation import check_array, check_batch, check_choice, check_instance, check_int, check_real
 from ..config import progress as _progress
 
-__all__ = ["ChannelAutoencoder", "train_channel_autoencoder"]
+__all__ = ["ChannelAutoencoder", "train_channel_autoencoder", "HAMMING74_GENERATOR", "HAMMING74_PARITY_CHECK",
+           "hamming74_encode", "hamming74_decode", "hamming74_block_error_rate"]
+
+# Systematic Hamming (7,4) code: codeword c = (d_1..d_4, p_1, p_2, p_3) = d G (mod 2), and
+# c H^T = 0 (mod 2) for every codeword. The 7 columns of H are the 7 non-zero 3-bit patterns,
+# so a single flipped bit i leaves the syndrome s = r H^T equal to column i of H.
+HAMMING74_GENERATOR = np.array([[1, 0, 0, 0, 1, 1, 0],
+                                [0, 1, 0, 0, 1, 0, 1],
+                                [0, 0, 1, 0, 0, 1, 1],
+                                [0, 0, 0, 1, 1, 1, 1]])           # G = [I_4 | P]: (4, 7)
+HAMMING74_PARITY_CHECK = np.array([[1, 1, 0, 1, 1, 0, 0],
+                                   [1, 0, 1, 1, 0, 1, 0],
+                                   [0, 1, 1, 1, 0, 0, 1]])        # H = [P^T | I_3]: (3, 7)
 
 
 class ChannelAutoencoder(nn.Module):
@@ -147,3 +163,58 @@ def train_channel_autoencoder(model, *, steps=2000, batch_size=256, ebno_db=7.0,
         history["block_error_rate"].append((logits.argmax(dim=1) != messages).float().mean().item())
     model.eval()
     return history
+
+
+def hamming74_encode(bits):
+    """Codewords c = d G (mod 2) of the Hamming (7,4) code: data bits (N, 4) of 0/1 -> (N, 7), data first."""
+    bits = _check_bits(bits, 4, "hamming74_encode")
+    return bits @ HAMMING74_GENERATOR % 2
+
+
+def hamming74_decode(received):
+    """Syndrome decoding of hard-decided bits: (N, 7) of 0/1 -> the 4 data bits (N, 4).
+
+    The syndrome s = r H^T (mod 2) is zero for a codeword; otherwise it equals the column of H
+    at the position of the flipped bit if exactly one bit flipped, and that bit is flipped
+    back. Every single error is corrected; two or more errors give a wrong block.
+    """
+    received = _check_bits(received, 7, "hamming74_decode").copy()
+    syndrome = received @ HAMMING74_PARITY_CHECK.T % 2                  # (N, 3)
+    matches = np.all(syndrome[:, None, :] == HAMMING74_PARITY_CHECK.T[None], axis=2)  # (N, 7): which column
+    received[matches] ^= 1                                              # flip the bit the syndrome names
+    return received[:, :4]                                              # systematic: data bits first
+
+
+def hamming74_block_error_rate(ebno_db, n_blocks=100_000, seed=0, decoder="hard"):
+    """Block error rate of the Hamming (7,4) code sent as BPSK over AWGN, by Monte Carlo.
+
+    Each codeword bit c becomes one symbol x = 1 - 2c (energy 1 per symbol, ||x||^2 = 7 = n,
+    the normalisation of ``ChannelAutoencoder(k=4, n=7)``), and the channel adds noise of
+    variance sigma^2 = 1 / (2 R Eb/N0) with R = 4/7. decoder "hard": decide each bit by the
+    sign of y, then ``hamming74_decode``; "ml": soft-decision maximum likelihood, the codeword
+    nearest to y in Euclidean distance (among the 16). ``dlcourse.rng(seed)`` draws the data
+    bits and the noise. Returns the fraction of the n_blocks blocks with a wrong data bit.
+    """
+    ebno_db = check_real(ebno_db, "ebno_db", "hamming74_block_error_rate", allowed="a finite number of dB")
+    n_blocks = check_int(n_blocks, "n_blocks", "hamming74_block_error_rate", minimum=1)
+    decoder = check_choice(decoder, "decoder", "hamming74_block_error_rate", ("hard", "ml"))
+    rng = config.rng(check_int(seed, "seed", "hamming74_block_error_rate", minimum=0))
+    bits = rng.integers(0, 2, size=(n_blocks, 4))                       # (N, 4)
+    x = 1.0 - 2.0 * hamming74_encode(bits)                              # BPSK: 0 -> +1, 1 -> -1; (N, 7)
+    sigma = math.sqrt(1.0 / (2 * (4 / 7) * 10 ** (ebno_db / 10)))
+    y = x + sigma * rng.normal(size=x.shape)                            # AWGN
+    if decoder == "hard":
+        decoded = hamming74_decode((y < 0).astype(np.int64))
+    else:
+        messages = np.array([[(m >> (3 - j)) & 1 for j in range(4)] for m in range(16)])  # (16, 4)
+        codewords = 1.0 - 2.0 * hamming74_encode(messages)             # (16, 7)
+        decoded = messages[np.argmax(y @ codewords.T, axis=1)]          # equal energies: nearest = largest correlation
+    return float(np.mean(np.any(decoded != bits, axis=1)))
+
+
+def _check_bits(bits, width, function):
+    bits = check_array(bits, "bits", function, shape=(None, width), dtype=None,
+                       allowed=f"an array of shape (N, {width}) holding 0s and 1s")
+    if not np.all((bits == 0) | (bits == 1)):
+        raise ValueError(f"{function} expects bits holding only 0s and 1s; got values {np.unique(bits)[:5].tolist()}.")
+    return bits.astype(np.int64)

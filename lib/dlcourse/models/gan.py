@@ -31,6 +31,12 @@ gradient step; its comments carry the step names used here::
 - ``discriminator_loss``, ``generator_loss``  the players' losses, from logits, with one-sided
   label smoothing and the saturating or non-saturating generator loss
 - ``train_gan``  the alternating algorithm above
+- ``InfoGANGenerator``, ``InfoGANDiscriminator``, ``mutual_information_loss``, ``train_infogan``
+  InfoGAN (Chen et al. 2016): a categorical code c joins the noise, an auxiliary head Q on
+  D's body predicts c from G(z, c), and both players maximise the bound L_I on I(c; G(z, c))
+- ``VirtualBatchNorm``  batch normalisation with the statistics of a fixed reference batch
+  and the example itself, so an example's output no longer depends on its companions
+  (Salimans et al. 2016)
 
 Pictures of what a GAN learned, and the share of a mixture's modes it covers, are in
 ``dlcourse.models.gan_diagnostics``.
@@ -52,6 +58,8 @@ __all__ = [
     "DCGANGenerator", "DCGANDiscriminator",
     "ConditionalGenerator", "ConditionalDiscriminator",
     "discriminator_loss", "generator_loss", "train_gan",
+    "InfoGANGenerator", "InfoGANDiscriminator", "mutual_information_loss", "train_infogan",
+    "VirtualBatchNorm",
 ]
 
 
@@ -282,6 +290,193 @@ class ConditionalDiscriminator(nn.Module):
         return self.discriminator(torch.cat([x, label_map], dim=1))
 
 
+# ==================================================================================== InfoGAN
+class InfoGANGenerator(nn.Module):
+    """InfoGAN's generator G(z, c) (Chen et al. 2016): a DCGAN generator fed noise and a code.
+
+    The code c is one of ``num_codes`` values, drawn uniformly and *without* any label: it
+    enters as a one-hot vector joined to the noise, G(z, c) = DCGAN generator([z, onehot(c)]).
+    Only the information loss (``mutual_information_loss``) gives c a meaning. The other
+    arguments are those of ``DCGANGenerator``; its input has latent_dim + num_codes entries.
+    ``forward(z, codes)``: z (N, latent_dim), codes (N,) integers in [0, num_codes)
+    -> images (N, out_channels, image_size, image_size).
+    """
+
+    def __init__(self, num_codes=10, latent_dim=16, image_size=28, channels=(32, 16), out_channels=1):
+        super().__init__()
+        self.num_codes = check_int(num_codes, "num_codes", type(self).__name__, minimum=2)
+        self.latent_dim = check_int(latent_dim, "latent_dim", type(self).__name__, minimum=1)
+        self.generator = DCGANGenerator(self.latent_dim + self.num_codes, image_size, channels, out_channels)
+
+    def forward(self, z, codes):
+        z = check_batch(z, "z", type(self).__name__, self.latent_dim)
+        codes = _check_labels(type(self).__name__, codes, self.num_codes, len(z))
+        one_hot = F.one_hot(codes, self.num_codes).to(z.dtype)              # (N, num_codes)
+        return self.generator(torch.cat([z, one_hot], dim=1))                # input (N, latent_dim + num_codes)
+
+    @torch.no_grad()
+    def sample(self, codes, generator=None):
+        """One image per requested code, codes (n,) -> (n, out_channels, image_size, image_size)."""
+        codes = _check_labels(f"{type(self).__name__}.sample", codes, self.num_codes)
+        return self(torch.randn(len(codes), self.latent_dim, generator=generator), codes)
+
+
+class InfoGANDiscriminator(nn.Module):
+    """InfoGAN's discriminator D with the auxiliary head Q on the same body (Chen et al. 2016).
+
+    The body is the convolutional part of a ``DCGANDiscriminator`` (same image_size and
+    channels); from its features (N, channels[0] * s * s) one linear layer gives D's logit and
+    the head Q (linear, LeakyReLU(0.2), linear) gives ``num_codes`` logits of Q(c | x), the
+    posterior of the code. Sharing the body makes Q almost free.
+    ``forward(x)``: x (N, in_channels, image_size, image_size) -> (logits (N,), code_logits (N, num_codes)).
+    """
+
+    def __init__(self, num_codes=10, image_size=28, channels=(32, 16), in_channels=1, q_hidden=64):
+        super().__init__()
+        self.num_codes = check_int(num_codes, "num_codes", type(self).__name__, minimum=2)
+        q_hidden = check_int(q_hidden, "q_hidden", type(self).__name__, minimum=1)
+        body = DCGANDiscriminator(image_size, channels, in_channels)
+        self.image_size, self.in_channels = body.image_size, body.in_channels
+        self.features, self.classify = body.features, body.classify
+        width = body.classify.in_features
+        self.q_head = nn.Sequential(nn.Linear(width, q_hidden), nn.LeakyReLU(0.2), nn.Linear(q_hidden, self.num_codes))
+
+    def forward(self, x):
+        x = _check_images(type(self).__name__, x, self.in_channels, self.image_size)
+        h = self.features(x).flatten(1)                                      # (N, channels[0] * s * s)
+        return self.classify(h).squeeze(1), self.q_head(h)                   # (N,), (N, num_codes)
+
+
+def mutual_information_loss(code_logits, codes):
+    """InfoGAN's information loss: the cross-entropy of Q's prediction of the code.
+
+    For codes c drawn uniformly from K values and x = G(z, c), Chen et al. (2016) bound the
+    mutual information from below by
+
+        L_I = E[log Q(c | x)] + H(c) <= I(c; G(z, c)),      H(c) = log K,
+
+    so maximising L_I is minimising E[-log Q(c | x)], the cross-entropy returned here
+    (L_I = log K - loss). code_logits: (N, K) Q's logits; codes: (N,) the codes G was given.
+    Returns a 0-d tensor.
+    """
+    _check_logits("mutual_information_loss", "code_logits", code_logits)
+    if code_logits.ndim != 2:
+        raise ValueError("mutual_information_loss expects code_logits of shape (N, K); "
+                         f"got shape {tuple(code_logits.shape)}.")
+    codes = _check_labels("mutual_information_loss", codes, code_logits.shape[1], len(code_logits))
+    return F.cross_entropy(code_logits, codes)
+
+
+def train_infogan(generator, discriminator, X, *, steps, batch_size=64, lr=2e-4, lr_d=None, info_weight=1.0,
+                  betas=(0.5, 0.999), smoothing=0.0, seed=0, live=None, progress=True):
+    """Train an InfoGAN: ``train_gan``'s algorithm (k = 1) with the information term added.
+
+        D and Q:  minimise discriminator_loss(D(x), D(G(z, c))) + lambda * CE(Q(G(z, c)), c)
+        G:        minimise generator_loss(D(G(z, c)))          + lambda * CE(Q(G(z, c)), c)
+
+    so both players maximise L_I (``mutual_information_loss``), lambda = ``info_weight``
+    (Chen et al. 2016 use 1 for a categorical code). Codes are drawn uniformly, fresh for
+    every batch. generator: an ``InfoGANGenerator``; discriminator: an ``InfoGANDiscriminator``
+    with the same num_codes; X: real images (N, C, H, W) shaped like the samples (labels
+    are never used). The other arguments are those of ``train_gan``.
+    Returns per-step lists "d_loss", "g_loss" and "info_loss" (the cross-entropy in G's
+    step; L_I = log K - info_loss). Both models are left in evaluation mode.
+    """
+    check_instance(generator, "generator", "train_infogan", InfoGANGenerator, "an InfoGANGenerator")
+    check_instance(discriminator, "discriminator", "train_infogan", InfoGANDiscriminator, "an InfoGANDiscriminator")
+    if generator.num_codes != discriminator.num_codes:
+        raise ValueError(f"train_infogan expects players with the same num_codes; got {generator.num_codes} "
+                         f"(generator) and {discriminator.num_codes} (discriminator).")
+    info_weight = check_real(info_weight, "info_weight", "train_infogan", minimum=0)
+    X, _, noise, lr, lr_d = _checked_gan_arguments(generator.generator, discriminator.classify, X, None, steps,
+                                                   batch_size, 1, lr, lr_d, smoothing, seed, None, "train_infogan")
+    opt_g = torch.optim.Adam(generator.parameters(), lr=lr, betas=betas)
+    opt_d = torch.optim.Adam(discriminator.parameters(), lr=lr_d, betas=betas)   # D's body, D's head and Q
+
+    def fake_batch():                                       # z ~ p_0, c uniform, x = G(z, c)
+        z = torch.randn(batch_size, generator.latent_dim, generator=noise)
+        codes = torch.randint(generator.num_codes, (batch_size,), generator=noise)
+        return generator(z, codes), codes
+
+    generator.train()
+    discriminator.train()
+    panels = {"GAN losses": ["d_loss", "g_loss"], "information loss": ["info_loss"]}
+    with TrainingLog(["d_loss", "g_loss", "info_loss"], panels, live=live, xlabel="step") as log:
+        for step in _progress(range(1, steps + 1), desc="InfoGAN steps", disable=not progress):
+            real = X[torch.randint(len(X), (batch_size,), generator=noise)]
+            with torch.no_grad():                           # G is fixed while D and Q learn
+                fake, codes = fake_batch()
+            fake_logits, code_logits = discriminator(fake)
+            d_loss = discriminator_loss(discriminator(real)[0], fake_logits, smoothing)
+            opt_d.zero_grad()
+            (d_loss + info_weight * mutual_information_loss(code_logits, codes)).backward()
+            opt_d.step()                                    # D ascends V, Q ascends L_I
+            fake, codes = fake_batch()
+            fake_logits, code_logits = discriminator(fake)
+            g_loss, info_loss = generator_loss(fake_logits), mutual_information_loss(code_logits, codes)
+            opt_g.zero_grad()
+            (g_loss + info_weight * info_loss).backward()   # also fills D's gradients; opt_d zeroes them
+            opt_g.step()                                    # G descends J_G and ascends L_I
+            log.record(step, d_loss=d_loss, g_loss=g_loss, info_loss=info_loss)
+    generator.eval()
+    discriminator.eval()
+    return log.history
+
+
+# ============================================================================ virtual batch norm
+class VirtualBatchNorm(nn.Module):
+    """Virtual batch normalisation (Salimans et al. 2016).
+
+    Batch norm in training mode normalises each example with the mean and variance of its
+    mini-batch, so an example's output depends on which other examples share its batch.
+    VBN fixes one *reference batch* at the start of training and normalises every example x
+    with the statistics of the reference batch together with x itself:
+
+        mu(x)      = (R * mean_ref(h) + mean(h_x)) / (R + 1)
+        sigma^2(x) = (R * mean_ref(h^2) + mean(h_x^2)) / (R + 1) - mu(x)^2
+        out(x)     = weight * (h_x - mu(x)) / sqrt(sigma^2(x) + eps) + bias
+
+    per feature (channel), where R is the number of reference examples and the means run
+    over the examples (and, for images, the positions). That is batch norm over the R + 1
+    examples {reference batch, x}, one example at a time; out(x) depends on x and the
+    reference batch only. The reference batch itself is normalised with its own statistics
+    (plain batch norm), which gives the next layer its reference activations.
+    ``forward(h, reference)``: h (N, F) or (N, F, H, W), reference (R, F) or (R, F, H, W):
+    the reference batch's activations at this layer -> (out (N, ...), reference_out (R, ...)).
+    """
+
+    def __init__(self, num_features, eps=1e-5):
+        super().__init__()
+        self.num_features = check_int(num_features, "num_features", type(self).__name__, minimum=1)
+        self.eps = check_real(eps, "eps", type(self).__name__, minimum=0, open_minimum=True)
+        self.weight = nn.Parameter(torch.ones(self.num_features))
+        self.bias = nn.Parameter(torch.zeros(self.num_features))
+
+    def forward(self, h, reference):
+        for name, value in (("h", h), ("reference", reference)):
+            check_instance(value, name, type(self).__name__, torch.Tensor, "a torch tensor")
+            if value.ndim not in (2, 4) or value.shape[1] != self.num_features or not len(value):
+                raise ValueError(f"{type(self).__name__} expects {name} of shape (N, {self.num_features}) or "
+                                 f"(N, {self.num_features}, H, W); got shape {tuple(value.shape)}.")
+        if h.shape[1:] != reference.shape[1:]:
+            raise ValueError(f"{type(self).__name__} expects h and reference with the same shape after the batch "
+                             f"axis; got {tuple(h.shape)} and {tuple(reference.shape)}.")
+        shape = (1, -1) + (1,) * (h.ndim - 2)                               # broadcast over (N, F, ...)
+        positions = tuple(range(2, h.ndim))                                 # () for (N, F), (2, 3) for images
+        axes = (0, *positions)
+        ref_mean, ref_square = reference.mean(axes), (reference ** 2).mean(axes)          # (F,)
+        R = len(reference)
+        own_mean = h.mean(positions, keepdim=True) if positions else h                    # (N, F, 1, 1) or (N, F)
+        own_square = (h ** 2).mean(positions, keepdim=True) if positions else h ** 2
+        mu = (R * ref_mean.view(shape) + own_mean) / (R + 1)
+        var = ((R * ref_square.view(shape) + own_square) / (R + 1) - mu ** 2).clamp_min(0.0)
+        out = (h - mu) / torch.sqrt(var + self.eps)
+        ref_var = (ref_square - ref_mean ** 2).clamp_min(0.0)
+        ref_out = (reference - ref_mean.view(shape)) / torch.sqrt(ref_var.view(shape) + self.eps)
+        weight, bias = self.weight.view(shape), self.bias.view(shape)
+        return weight * out + bias, weight * ref_out + bias
+
+
 # =================================================================================== losses
 def discriminator_loss(real_logits, fake_logits, smoothing=0.0):
     """The discriminator's loss: binary cross-entropy, real examples labelled 1 and fakes 0.
@@ -407,43 +602,43 @@ _OUTPUT_ACTIVATIONS = {None: None, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
 
 
 def _checked_gan_arguments(generator, discriminator, X, labels, steps, batch_size, k, lr, lr_d, smoothing, seed,
-                           callback):
-    """train_gan's arguments checked: returns X as a float tensor, the labels as a long
-    tensor (None for unconditional players), the seeded torch.Generator of the run and the
-    two learning rates as floats (lr_d defaults to lr)."""
+                           callback, owner="train_gan"):
+    """The arguments of train_gan (or of ``owner``, another loop) checked: returns X as a float
+    tensor, the labels as a long tensor (None for unconditional players), the seeded
+    torch.Generator of the run and the two learning rates as floats (lr_d defaults to lr)."""
     for name, model in (("generator", generator), ("discriminator", discriminator)):
-        check_instance(model, name, "train_gan", nn.Module, "a torch.nn.Module")
+        check_instance(model, name, owner, nn.Module, "a torch.nn.Module")
     if not isinstance(getattr(generator, "latent_dim", None), int):
-        raise TypeError("train_gan expects a generator with a latent_dim attribute (Generator, DCGANGenerator or "
+        raise TypeError(f"{owner} expects a generator with a latent_dim attribute (Generator, DCGANGenerator or "
                         f"ConditionalGenerator); got {type(generator).__name__}.")
     conditional = isinstance(generator, ConditionalGenerator)
     if conditional != isinstance(discriminator, ConditionalDiscriminator):
-        raise TypeError("train_gan expects both players conditional (ConditionalGenerator and "
+        raise TypeError(f"{owner} expects both players conditional (ConditionalGenerator and "
                         "ConditionalDiscriminator) or neither; got "
                         f"{type(generator).__name__} and {type(discriminator).__name__}.")
     for name, value in (("steps", steps), ("batch_size", batch_size), ("k", k)):
-        check_int(value, name, "train_gan", minimum=1)
-    lr, lr_d = (None if value is None else check_real(value, name, "train_gan", minimum=0, open_minimum=True,
+        check_int(value, name, owner, minimum=1)
+    lr, lr_d = (None if value is None else check_real(value, name, owner, minimum=0, open_minimum=True,
                                                       allowed="a positive learning rate")
                 for name, value in (("lr", lr), ("lr_d", lr_d)))
-    check_real(smoothing, "smoothing", "train_gan", minimum=0, maximum=1, open_maximum=True)
+    check_real(smoothing, "smoothing", owner, minimum=0, maximum=1, open_maximum=True)
     if callback is not None and not callable(callback):
-        raise TypeError(f"train_gan expects callback to be a function (step, generator, discriminator); "
+        raise TypeError(f"{owner} expects callback to be a function (step, generator, discriminator); "
                         f"got {type(callback).__name__}.")
-    X = check_tensor(X, "X", "train_gan", examples=True)
+    X = check_tensor(X, "X", owner, examples=True)
     if conditional:
         if labels is None:
-            raise ValueError("train_gan with conditional players needs labels: one class label per example of X.")
-        labels = _check_labels("train_gan", labels, generator.num_classes, len(X))
+            raise ValueError(f"{owner} with conditional players needs labels: one class label per example of X.")
+        labels = _check_labels(owner, labels, generator.num_classes, len(X))
     elif labels is not None:
-        raise ValueError("train_gan got labels but the players are not conditional; use ConditionalGenerator and "
+        raise ValueError(f"{owner} got labels but the players are not conditional; use ConditionalGenerator and "
                          "ConditionalDiscriminator, or leave labels=None.")
-    noise = config.torch_generator(check_int(seed, "seed", "train_gan", minimum=0))
-    _check_sample_shape(generator, X, conditional)
+    noise = config.torch_generator(check_int(seed, "seed", owner, minimum=0))
+    _check_sample_shape(generator, X, conditional, owner)
     return X, labels, noise, lr, lr if lr_d is None else lr_d
 
 
-def _check_sample_shape(generator, X, conditional):
+def _check_sample_shape(generator, X, conditional, owner="train_gan"):
     """Fail early, in words, if the generator's samples and the real examples differ in shape."""
     was_training = generator.training
     generator.eval()  # batch norm in training mode cannot take a batch of one
@@ -452,7 +647,7 @@ def _check_sample_shape(generator, X, conditional):
         fake = generator(z, torch.zeros(1, dtype=torch.long)) if conditional else generator(z)
     generator.train(was_training)
     if fake.shape[1:] != X.shape[1:]:
-        raise ValueError(f"train_gan expects X to hold examples shaped like the generator's samples, "
+        raise ValueError(f"{owner} expects X to hold examples shaped like the generator's samples, "
                          f"{tuple(fake.shape[1:])}; got X of shape {tuple(X.shape)}.")
 
 

@@ -9,6 +9,14 @@ step alpha towards the Bellman target after every transition (s, a, r, s')::
 
 Actions are chosen epsilon-greedily (``epsilon_by_step``), so every action keeps being
 tried while the estimates settle. The greedy policy pi(s) = argmax_a Q(s, a) is the answer.
+
+When the model is known (gymnasium's toy-text environments expose it as ``env.unwrapped.P``),
+``tabular_model`` turns it into arrays P (S, A, S) and R (S, A), and a policy's values follow
+from the Bellman expectation equation V = r_pi + gamma P_pi V (Sutton and Barto 2018, ch. 4),
+either by sweeps (``policy_evaluation``) or by one linear solve (``evaluate_policy_exactly``)::
+
+    V_pi = (I - gamma * P_pi)^-1 r_pi                  # exact, needs gamma < 1
+    Q_pi(s, a) = R(s, a) + gamma * sum_s' P(s'|s, a) V_pi(s')   # ``action_values``
 """
 from __future__ import annotations
 
@@ -18,7 +26,8 @@ from .. import config
 from .._validation import check_array, check_int, check_real
 from ..config import progress as _progress
 
-__all__ = ["epsilon_by_step", "q_learning", "greedy_policy", "run_policy", "plot_q_table"]
+__all__ = ["epsilon_by_step", "q_learning", "greedy_policy", "run_policy", "plot_q_table", "tabular_model",
+           "policy_evaluation", "evaluate_policy_exactly", "action_values"]
 
 _ARROWS = {0: "\u2190", 1: "\u2193", 2: "\u2192", 3: "\u2191"}  # FrozenLake: left, down, right, up
 
@@ -106,6 +115,97 @@ def run_policy(env, policy, episodes=100, seed=0) -> np.ndarray:
             returns[k] += reward
             done = terminated or truncated
     return returns
+
+
+def tabular_model(env) -> tuple[np.ndarray, np.ndarray]:
+    """The known model of a toy-text environment as arrays (P, R).
+
+    env: e.g. ``gymnasium.make("FrozenLake-v1")``, whose ``env.unwrapped.P[s][a]`` lists the
+    outcomes (probability, s', reward, terminated) of action a in state s.
+    Returns P of shape (n_states, n_actions, n_states), P[s, a, s'] = P(s' | s, a), each row
+    summing to 1, and R of shape (n_states, n_actions), the expected reward sum_s' P r.
+    Terminal states are absorbing with reward 0 (as gymnasium writes them), so for gamma < 1
+    their value is 0 and no "terminated" flag is needed.
+    """
+    n_states, n_actions = _discrete_sizes(env)
+    model = getattr(env.unwrapped, "P", None)
+    if not isinstance(model, dict):
+        raise TypeError("tabular_model expects a toy-text environment with its model in env.unwrapped.P, "
+                        f"such as FrozenLake-v1; got {type(env.unwrapped).__name__}, which has none.")
+    P = np.zeros((n_states, n_actions, n_states))
+    R = np.zeros((n_states, n_actions))
+    for s in range(n_states):
+        for a in range(n_actions):
+            for probability, next_state, reward, _ in model[s][a]:
+                P[s, a, next_state] += probability
+                R[s, a] += probability * reward
+    return P, R
+
+
+def _policy_matrices(P, R, policy, gamma, function):
+    """(P_pi (S, S), r_pi (S,)) for a deterministic (S,) or stochastic (S, A) policy, after checks."""
+    P = check_array(P, "P", function, ndim=3, allowed="transition probabilities of shape (S, A, S)")
+    n_states, n_actions, _ = P.shape
+    R = check_array(R, "R", function, shape=(n_states, n_actions),
+                    allowed=f"expected rewards of shape ({n_states}, {n_actions})")
+    policy = check_array(policy, "policy", function, ndim=(1, 2), dtype=None,
+                         allowed=f"one action per state ({n_states},) or probabilities ({n_states}, {n_actions})")
+    if policy.ndim == 1:
+        if policy.shape != (n_states,) or policy.dtype.kind not in "iu" or policy.min() < 0 or policy.max() >= n_actions:
+            raise ValueError(f"{function} expects policy to be one action in 0..{n_actions - 1} per state, shape "
+                             f"({n_states},); got shape {policy.shape} with dtype {policy.dtype}.")
+        policy = np.eye(n_actions)[policy]                                    # (S, A) one-hot
+    elif policy.shape != (n_states, n_actions):
+        raise ValueError(f"{function} expects policy to be probabilities of shape ({n_states}, {n_actions}); "
+                         f"got shape {policy.shape}.")
+    check_real(gamma, "gamma", function, minimum=0, maximum=1, open_maximum=True)
+    P_pi = np.einsum("sa,sat->st", policy, P)                                 # (S, S)
+    r_pi = (policy * R).sum(axis=1)                                           # (S,)
+    return P_pi, r_pi
+
+
+def policy_evaluation(P, R, policy, gamma=0.99, tolerance=1e-10, max_sweeps=100_000):
+    """V_pi by iterative policy evaluation: sweep V <- r_pi + gamma P_pi V until it stops changing.
+
+    P: (S, A, S) and R: (S, A) from ``tabular_model``; policy: (S,) actions or (S, A)
+    probabilities pi(a | s); gamma in [0, 1). Stops when no value moves by more than
+    ``tolerance`` in a sweep; each sweep shrinks the error by the factor gamma.
+    Returns (V, sweeps): V of shape (S,) and the number of sweeps made.
+    """
+    P_pi, r_pi = _policy_matrices(P, R, policy, gamma, "policy_evaluation")
+    tolerance = check_real(tolerance, "tolerance", "policy_evaluation", minimum=0, open_minimum=True)
+    max_sweeps = check_int(max_sweeps, "max_sweeps", "policy_evaluation", minimum=1)
+    V = np.zeros(len(r_pi))
+    for sweep in range(1, max_sweeps + 1):
+        new_V = r_pi + gamma * P_pi @ V                                       # Bellman expectation backup
+        change = np.abs(new_V - V).max()
+        V = new_V
+        if change < tolerance:
+            break
+    return V, sweep
+
+
+def evaluate_policy_exactly(P, R, policy, gamma=0.99) -> np.ndarray:
+    """V_pi = (I - gamma P_pi)^-1 r_pi, the Bellman expectation equation solved as a linear system.
+
+    P: (S, A, S) and R: (S, A) from ``tabular_model``; policy: (S,) actions or (S, A)
+    probabilities; gamma in [0, 1), which makes I - gamma P_pi invertible. Returns V of shape (S,).
+    """
+    P_pi, r_pi = _policy_matrices(P, R, policy, gamma, "evaluate_policy_exactly")
+    return np.linalg.solve(np.eye(len(r_pi)) - gamma * P_pi, r_pi)
+
+
+def action_values(P, R, V, gamma=0.99) -> np.ndarray:
+    """Q(s, a) = R(s, a) + gamma sum_s' P(s' | s, a) V(s'): one step, then the values V.
+
+    P: (S, A, S), R: (S, A), V: (S,). With V = V_pi this is Q_pi; with V = V* it is Q*.
+    Returns Q of shape (S, A).
+    """
+    P = check_array(P, "P", "action_values", ndim=3, allowed="transition probabilities of shape (S, A, S)")
+    R = check_array(R, "R", "action_values", shape=P.shape[:2], allowed=f"expected rewards of shape {P.shape[:2]}")
+    V = check_array(V, "V", "action_values", shape=(P.shape[0],), allowed=f"one value per state, shape ({P.shape[0]},)")
+    check_real(gamma, "gamma", "action_values", minimum=0, maximum=1)
+    return R + gamma * P @ V                                                  # (S, A, S) @ (S,) -> (S, A)
 
 
 def plot_q_table(Q, desc, ax=None, title=None):

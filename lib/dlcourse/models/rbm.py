@@ -1,17 +1,18 @@
 """The restricted Boltzmann machine, trained by contrastive divergence (lecture 10).
 
 A binary RBM in NumPy: the energy E(v, h), its two factorised conditionals, the free
-energy, and the CD-k estimate of the log-likelihood gradient (Hinton 2002).
+energy, and the CD-k estimate of the log-likelihood gradient (Hinton 2002); and the deep
+belief net, RBMs stacked greedily, whose weights start a classifier (Hinton et al. 2006).
 """
 from __future__ import annotations
 
 import numpy as np
 
 from .. import config
-from .._validation import check_array, check_int, check_real
+from .._validation import check_array, check_int, check_real, check_widths
 from ..config import progress as _progress
 
-__all__ = ["RBM"]
+__all__ = ["RBM", "DeepBeliefNet"]
 
 
 class RBM:
@@ -142,3 +143,63 @@ class RBM:
 def _sigmoid(z):
     """1 / (1 + e^-z) written as (1 + tanh(z / 2)) / 2: one transcendental, and no overflow for any z."""
     return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+class DeepBeliefNet:
+    """A deep belief net: RBMs stacked and trained greedily, one layer at a time (Hinton, Osindero & Teh 2006).
+
+    layer_sizes (D, H_1, ..., H_L): RBM l has layer_sizes[l] visible and layer_sizes[l + 1]
+    hidden units. RBM 1 learns the data; RBM l + 1 learns the hidden probabilities
+    p(h_l | ...) that the trained RBMs below give for the data, never changing them.
+    k, lr: CD-k steps and learning rate of every RBM; seed: RBM l gets seed + l.
+    Attribute ``rbms``, the list of the L RBMs, bottom first.
+    """
+
+    def __init__(self, layer_sizes, k=1, lr=0.1, seed=0):
+        sizes = check_widths(layer_sizes, "layer_sizes", "DeepBeliefNet", example="(784, 256, 64)", minimum_length=2)
+        seed = check_int(seed, "seed", "DeepBeliefNet", minimum=0)
+        self.rbms = [RBM(n_visible, n_hidden, k=k, lr=lr, seed=seed + layer)
+                     for layer, (n_visible, n_hidden) in enumerate(zip(sizes[:-1], sizes[1:]))]
+
+    def fit(self, X, epochs=10, batch_size=100, progress=True):
+        """Greedy layer-wise training on X (N, D): each RBM for ``epochs`` epochs of CD-k on the
+        hidden probabilities of the one below (X itself for the first).
+        Returns {"reconstruction_error": [[...], ...]}, each RBM's history (``RBM.fit``), bottom first."""
+        data = self.rbms[0]._check_visible(X, "fit")
+        histories = []
+        for rbm in self.rbms:
+            history = rbm.fit(data, epochs=epochs, batch_size=batch_size, progress=progress)
+            histories.append(history["reconstruction_error"])
+            data = rbm.hidden_probabilities(data)      # the next layer's training data: (N, H_l)
+        return {"reconstruction_error": histories}
+
+    def transform(self, X, layers=None):
+        """Features of X (N, D): hidden probabilities passed up through the first ``layers`` RBMs
+        (all by default). Returns (N, H_layers)."""
+        layers = len(self.rbms) if layers is None else check_int(layers, "layers", "DeepBeliefNet.transform",
+                                                                 minimum=1, maximum=len(self.rbms))
+        features = self.rbms[0]._check_visible(X, "transform")
+        for rbm in self.rbms[:layers]:
+            features = rbm.hidden_probabilities(features)
+        return features
+
+    def classifier(self, n_classes):
+        """A torch network initialised from the DBN, ready to be fine-tuned by backpropagation.
+
+        Linear(D, H_1), Sigmoid, ..., Linear(H_{L-1}, H_L), Sigmoid, Linear(H_L, n_classes):
+        layer l computes p(h_l = 1 | h_{l-1}) with RBM l's weights W^T and hidden biases c;
+        the output layer (logits) starts at PyTorch's default random initialisation.
+        Maps (N, D) -> (N, n_classes).
+        """
+        import torch
+        from torch import nn
+
+        n_classes = check_int(n_classes, "n_classes", "DeepBeliefNet.classifier", minimum=2)
+        layers = []
+        for rbm in self.rbms:
+            linear = nn.Linear(rbm.n_visible, rbm.n_hidden)
+            with torch.no_grad():
+                linear.weight.copy_(torch.from_numpy(rbm.W.T))   # (H, D)
+                linear.bias.copy_(torch.from_numpy(rbm.c))
+            layers += [linear, nn.Sigmoid()]
+        return nn.Sequential(*layers, nn.Linear(self.rbms[-1].n_hidden, n_classes))
