@@ -34,6 +34,12 @@ def _exit_in_rank_zero(rank, world_size):
     return rank
 
 
+def _exit_in_rank_zero_and_fail_in_rank_one(rank, world_size):
+    if rank == 0:
+        os._exit(3)
+    raise ConnectionResetError("Connection reset by peer")  # what a peer's death looks like from here
+
+
 def _sleep(rank, world_size, seconds):
     time.sleep(seconds)
     return rank
@@ -59,6 +65,12 @@ def test_an_exception_in_one_rank_surfaces_as_one_error_naming_that_rank():
 def test_a_rank_that_dies_without_a_result_is_named():
     with pytest.raises(D.RankError, match=r"rank 0 died with exit code 3"):
         D.run_on_ranks(_exit_in_rank_zero, 2, timeout=60)
+
+
+def test_a_peers_death_is_named_as_the_cause_of_a_reset_connection():
+    # the failure of rank 1 reaches the parent first; the death of rank 0 explains it
+    with pytest.raises(D.RankError, match=r"rank 0 died with exit code 3 .*rank 1 then failed: ConnectionResetError"):
+        D.run_on_ranks(_exit_in_rank_zero_and_fail_in_rank_one, 2, timeout=60)
 
 
 @pytest.mark.slow

@@ -139,9 +139,26 @@ def _collect(processes, results, world_size, deadline):
                 raise TimeoutError(f"run_on_ranks: ranks {missing} returned nothing in time") from None
             continue
         if not ok:
+            cause = _dead_peer(processes, received, rank)
+            if cause is not None:  # this rank's failure (a reset connection) follows from a peer's death
+                first_line = payload.split("\n", 1)[0]
+                raise RankError(f"rank {cause} died with exit code {processes[cause].exitcode} before returning a "
+                                f"result (rank {rank} then failed: {first_line})")
             raise RankError(f"rank {rank} failed: {payload}")
         received[rank] = pickle.loads(payload)
     return [received[rank] for rank in range(world_size)]
+
+
+def _dead_peer(processes, received, failed_rank, grace: float = 2.0) -> int | None:
+    """A rank other than ``failed_rank`` that died without a result, waiting up to ``grace`` seconds
+    for its death to show; None if every other rank is alive or finished cleanly."""
+    end = time.monotonic() + grace
+    while True:
+        dead = [r for r, p in enumerate(processes)
+                if r != failed_rank and r not in received and p.exitcode not in (None, 0)]
+        if dead or time.monotonic() > end:
+            return dead[0] if dead else None
+        time.sleep(0.05)
 
 
 # --------------------------------------------------------------------------- data parallelism
