@@ -414,3 +414,13 @@ def test_live_training_curves_update_one_display_in_place_in_a_notebook(tmp_path
     assert [m["content"]["transient"]["display_id"] for m in updates] == [display_id] * 5
     assert images[0].data["image/png"] == updates[-1]["content"]["data"]["image/png"] != shown["content"]["data"]["image/png"]
     assert list(work.iterdir()) == []
+
+
+def test_image_grid_writes_one_label_left_of_each_row_and_refuses_a_wrong_count():
+    fig = image_grid(np.zeros((6, 4, 4)), ncols=3, row_labels=["asked 0", "asked 1"])
+    texts = [[t.get_text() for t in ax.texts] for ax in fig.axes]
+    assert texts[0] == ["asked 0"] and texts[3] == ["asked 1"] and sum(map(len, texts)) == 2
+    assert fig.subplotpars.left > 0.05  # room was made on the left for them
+    plt.close(fig)
+    with pytest.raises(ValueError, match=r"^image_grid expects one row label per row \(2 rows of 3\); got 3 row labels\.$"):
+        image_grid(np.zeros((6, 4, 4)), ncols=3, row_labels=["a", "b", "c"])

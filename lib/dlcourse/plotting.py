@@ -377,7 +377,7 @@ def _as_float(name: str, value) -> float:
 
 
 # ---------------------------------------------------------------------------- image grid
-def image_grid(images, labels=None, ncols=10, cmap="gray", title=None, scale=1.0):
+def image_grid(images, labels=None, ncols=10, cmap="gray", title=None, scale=1.0, row_labels=None):
     """Show images as tiles on a grid, ``ncols`` per row, with optional labels above them.
 
     images: (N, H, W) or (N, 1, H, W) grey images, (N, H, W, 3) or (N, 3, H, W) colour
@@ -385,6 +385,8 @@ def image_grid(images, labels=None, ncols=10, cmap="gray", title=None, scale=1.0
         Grey images share one colour scale, from the smallest to the largest value of the
         batch; float colour images outside [0, 1] are rescaled to [0, 1] together.
     labels: N labels (numbers or strings) shown above the tiles, or None.
+    row_labels: one label per row, written left of the row (e.g. the digit a generator was
+        asked for), or None.
     scale: size of one tile in inches.
     Returns the Figure.
     """
@@ -400,12 +402,19 @@ def image_grid(images, labels=None, ncols=10, cmap="gray", title=None, scale=1.0
 
     columns = min(ncols, count)
     rows = math.ceil(count / columns)
+    if row_labels is not None:
+        row_labels = [str(label) for label in row_labels]
+        if len(row_labels) != rows:
+            raise ValueError(f"image_grid expects one row label per row ({rows} rows of {columns}); "
+                             f"got {len(row_labels)} row labels.")
     label_space = 0.25 if labels is not None else 0.05  # inches above each tile
     title_space = 0.4 if title is not None else 0.0
-    width, height = columns * scale * 1.05, rows * (scale + label_space) + title_space + 0.1
+    # inches left of the tiles for the row labels: about 0.07 per character of the longest
+    row_space = 0.2 + 0.07 * max(map(len, row_labels)) if row_labels is not None else 0.0
+    width, height = columns * scale * 1.05 + row_space, rows * (scale + label_space) + title_space + 0.1
     fig, axes = plt.subplots(rows, columns, figsize=(width, height), squeeze=False)
     # Fixed margins rather than constrained layout, which takes seconds for a hundred tiles.
-    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.05 / height, top=1 - (title_space + label_space) / height,
+    fig.subplots_adjust(left=0.01 + row_space / width, right=0.99, bottom=0.05 / height, top=1 - (title_space + label_space) / height,
                         wspace=0.05, hspace=label_space / scale)
     if tiles.ndim == 3:
         shown = dict(cmap=cmap, vmin=tiles.min(), vmax=tiles.max())  # one scale: faint stays faint
@@ -419,6 +428,9 @@ def image_grid(images, labels=None, ncols=10, cmap="gray", title=None, scale=1.0
             ax.imshow(tiles[index], **shown)
             if labels is not None:
                 ax.set_title(str(labels[index]), fontsize=9)
+    for row, name in enumerate(row_labels or []):
+        axes[row, 0].text(-0.08, 0.5, name, transform=axes[row, 0].transAxes, ha="right", va="center",
+                          fontsize="small")
     if title is not None:
         fig.suptitle(title)
     return fig
