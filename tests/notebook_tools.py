@@ -40,6 +40,36 @@ def is_check_cell(cell) -> bool:
     return cell.get("cell_type") == "code" and CHECK_MARKER in "".join(cell.get("source", ""))
 
 
+def kernel_language_info() -> dict:
+    """The ``language_info`` the course kernel reports when it starts (ipykernel's own record).
+
+    JupyterLab writes the kernel's block into a notebook it opens; a notebook that stores
+    less opens as modified, and its first save (autosave, Ctrl+S, nbgrader's Validate)
+    changes a tracked file.
+    """
+    from ipykernel.ipkernel import IPythonKernel
+
+    return dict(IPythonKernel.language_info)
+
+
+def language_info_problem(stored: dict, kernel: dict) -> str | None:
+    """Why a stored ``language_info`` would be rewritten on opening, or None.
+
+    The Python patch release may differ from machine to machine (a student's 3.11.9 opens
+    every notebook as modified whatever is committed), so only major.minor is compared.
+    """
+    def comparable(info):
+        version = ".".join(str(info.get("version", "")).split(".")[:2])
+        return {**info, "version": version}
+
+    if comparable(stored) != comparable(kernel):
+        missing = sorted(set(kernel) - set(stored))
+        detail = f"lacks {', '.join(missing)}" if missing else "differs from the kernel's"
+        return (f"metadata.language_info {detail}, so JupyterLab rewrites it on opening and the notebook "
+                "opens as modified (run `make strip`)")
+    return None
+
+
 def notebook_problems(path: Path) -> list[str]:
     """Every reason this notebook may not be committed as it is (empty list: fine)."""
     try:
@@ -47,6 +77,9 @@ def notebook_problems(path: Path) -> list[str]:
     except Exception as error:  # noqa: BLE001 - any parse failure is the problem to report
         return [f"{path.name}: is not a readable notebook ({error.__class__.__name__}: {error})"]
     problems = []
+    language = language_info_problem(nb.metadata.get("language_info", {}), kernel_language_info())
+    if language:
+        problems.append(f"{path.name}: {language}")
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
@@ -151,8 +184,17 @@ def number_check_cells(path: Path) -> None:
         nbformat.write(nb, path)
 
 
+def complete_language_info(path: Path) -> None:
+    """Store the kernel's whole ``language_info``, as JupyterLab would on opening."""
+    nb = nbformat.read(path, as_version=4)
+    if nb.metadata.get("language_info") != kernel_language_info():
+        nb.metadata["language_info"] = kernel_language_info()
+        nbformat.write(nb, path)
+
+
 def strip(paths: list[Path]) -> None:
-    """Tag check cells, let nbstripout remove everything else (figures included), number the checks."""
+    """Tag check cells, let nbstripout remove everything else (figures included), number the
+    checks, and store the kernel's whole language_info."""
     for path in paths:
         tag_check_cells(path)
     nbstripout = Path(sys.executable).with_name("nbstripout")
@@ -160,6 +202,7 @@ def strip(paths: list[Path]) -> None:
     subprocess.run([str(nbstripout), "--drop-output-type=display_data", *map(str, paths)], check=True)
     for path in paths:
         number_check_cells(path)
+        complete_language_info(path)
     for path in paths:
         for problem in notebook_problems(path):
             print(problem, file=sys.stderr)

@@ -177,3 +177,17 @@ def test_a_log_the_user_redirects_the_run_into_is_not_the_notebooks_doing(tmp_pa
     result = _run_pytest(tmp_path)
     assert result.returncode == 0, result.stdout[-2000:]
     assert "2 passed" in result.stdout and log.read_text().endswith("more output\n")
+
+
+def test_a_truncated_language_info_is_a_problem_and_a_patch_release_is_not(tmp_path):
+    kernel = notebook_tools.kernel_language_info()
+    assert notebook_tools.language_info_problem(kernel, kernel) is None
+    other_patch = {**kernel, "version": kernel["version"].rsplit(".", 1)[0] + ".99"}
+    assert notebook_tools.language_info_problem(other_patch, kernel) is None
+    problem = notebook_tools.language_info_problem({"name": "python"}, kernel)
+    assert "lacks" in problem and "codemirror_mode" in problem and "opens as modified" in problem
+    path = tmp_path / "truncated.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(metadata={"language_info": {"name": "python"}}), path)
+    assert any("language_info" in p for p in notebook_problems(path))
+    notebook_tools.complete_language_info(path)
+    assert notebook_problems(path) == []
