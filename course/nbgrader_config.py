@@ -11,10 +11,15 @@ SQLAlchemy URL, e.g. postgresql://grader:secret@localhost/dlcourse.
 import os
 from pathlib import Path
 
+from dlcourse.grading.course import dotted_name
+
 COURSE = Path(__file__).resolve().parent
 REPO = COURSE.parent
 
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
+
+# Preprocessors are named by their import paths and the time limits by a str-like value, so
+# the whole configuration is JSON: the formgrader can show it ("Current configuration").
 
 c.CourseDirectory.course_id = "dlcourse"
 c.CourseDirectory.root = str(REPO)
@@ -26,13 +31,23 @@ c.CourseDirectory.feedback_directory = "course/feedback"
 c.CourseDirectory.solution_directory = "course/released_solutions"
 c.CourseDirectory.db_url = os.environ.get("DLCOURSE_DB_URL") or f"sqlite:///{COURSE / 'gradebook.db'}"
 
+# nbgrader's exchange: where "Release" (formgrader) puts an assignment for students to fetch and
+# where their submissions wait to be collected. On JupyterHub, name the shared exchange folder in
+# DLCOURSE_EXCHANGE (e.g. /usr/local/share/nbgrader/exchange); otherwise the course keeps its own
+# in course/exchange/ (git ignores it), for students who are users of this machine.
+if os.environ.get("DLCOURSE_EXCHANGE"):
+    c.Exchange.root = os.environ["DLCOURSE_EXCHANGE"]
+else:
+    (COURSE / "exchange").mkdir(exist_ok=True)  # nbgrader requires the folder to exist
+    c.Exchange.root = str(COURSE / "exchange")
+
 # Students get a stub that names the function to implement:
 #   raise NotImplementedError("Implement sigmoid(z) as its docstring describes, then run ...")
-from dlcourse.grading.stubs import NamedClearSolutions  # noqa: E402
 from nbgrader.converters import GenerateAssignment  # noqa: E402
 
 c.GenerateAssignment.preprocessors = [
-    NamedClearSolutions if p.__name__ == "ClearSolutions" else p for p in GenerateAssignment.class_traits()["preprocessors"].default()
+    "dlcourse.grading.stubs.NamedClearSolutions" if p.__name__ == "ClearSolutions" else dotted_name(p)
+    for p in GenerateAssignment.class_traits()["preprocessors"].default()
 ]
 
 # Every notebook runs on the course kernel; one cell may take at most a minute, after which
@@ -43,9 +58,9 @@ c.Execute.interrupt_on_timeout = True
 
 # A locked test cell may ask for longer in its metadata ({"dlcourse": {"time_limit": 150}}),
 # for hidden tests that train a model to a target; see dlcourse.grading.time_limits.
-from dlcourse.grading.time_limits import cell_time_limit  # noqa: E402
+from dlcourse.grading.time_limits import CellTimeLimits  # noqa: E402
 
-c.Execute.timeout_func = cell_time_limit
+c.Execute.timeout_func = CellTimeLimits(default=c.Execute.timeout)
 # ipykernel logs a warning about unencrypted local TCP at every kernel start, which buries
 # the grading table; the kernel's own log is not student output, so keep only its errors.
 c.Execute.extra_arguments = ["--IPKernelApp.log_level=ERROR"]
@@ -63,11 +78,11 @@ c.OverwriteCells.add_missing_cells = True
 # restored before every test cell and compared with their record after it; output is capped;
 # a notebook whose kernel dies is graded as far as it got. `dlcourse autograde` and nbgrader's
 # own autograde (the formgrader) both grade this way. See course/README.md.
-from dlcourse.grading.executor import GradingExecute  # noqa: E402
 from nbgrader.converters import Autograde, GenerateFeedback  # noqa: E402
 
 c.Autograde.autograde_preprocessors = [
-    GradingExecute if p.__name__ == "Execute" else p for p in Autograde.class_traits()["autograde_preprocessors"].default()
+    "dlcourse.grading.executor.GradingExecute" if p.__name__ == "Execute" else dotted_name(p)
+    for p in Autograde.class_traits()["autograde_preprocessors"].default()
 ]
 c.SandboxedKernelManager.hidden_paths = [str(REPO / "solutions"), str(COURSE)]
 c.SandboxedKernelManager.memory_mb = 6144  # address space of each process
@@ -78,6 +93,7 @@ c.SandboxedKernelManager.scratch_mb = 256  # all it writes, in its folder and ag
 c.GradingExecute.output_kb = 256  # output a cell keeps
 
 # Feedback shows each test cell's visible tests and outcome, never its hidden tests.
-from dlcourse.grading.hide_hidden import HideHiddenTests  # noqa: E402
-
-c.GenerateFeedback.preprocessors = [HideHiddenTests, *GenerateFeedback.class_traits()["preprocessors"].default()]
+c.GenerateFeedback.preprocessors = [
+    "dlcourse.grading.hide_hidden.HideHiddenTests",
+    *map(dotted_name, GenerateFeedback.class_traits()["preprocessors"].default()),
+]

@@ -127,7 +127,9 @@ class Course:
             from .executor import GradingExecute
 
             steps = config.Autograde.get("autograde_preprocessors") or Autograde.class_traits()["autograde_preprocessors"].default()
-            config.Autograde.autograde_preprocessors = [GradingExecute if step is Execute else step for step in steps]
+            executors = {dotted_name(Execute), dotted_name(GradingExecute)}
+            config.Autograde.autograde_preprocessors = [
+                dotted_name(GradingExecute) if dotted_name(step) in executors else step for step in steps]
             config.GradingExecute.sandbox = sandbox
             config.SandboxedKernelManager.hidden_paths = [str(p) for p in self.hidden_paths()]
         coursedir = CourseDirectory(config=config)
@@ -165,6 +167,15 @@ def unreadable_gradebook(url: str, error: Exception) -> str:
                    if backup.is_file() else "restore it from a backup, or move it away to start a new one")
         return f"The gradebook {path} cannot be read ({reason}); it is damaged: {recover}."
     return f"The gradebook at {url.split('@')[-1]} cannot be used ({reason}); check that the server runs and the URL is right."
+
+
+def dotted_name(step) -> str:
+    """The import path of a class named in the configuration, as a class or already as its path.
+
+    The course config names nbgrader's preprocessors by path (nbconvert imports them), which
+    keeps the configuration JSON-serialisable; code that edits those lists compares paths.
+    """
+    return step if isinstance(step, str) else f"{step.__module__}.{step.__qualname__}"
 
 
 class _DropExchangeWarning(logging.Filter):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .course import Course, CourseError
+from .course import Course, CourseError, dotted_name
 
 
 def feedback(course: Course, assignment: str) -> tuple[int, list[str]]:
@@ -38,7 +38,8 @@ def _api_hiding_hidden_tests(course: Course, source: Path):
     steps = api.config.GenerateFeedback.get("preprocessors") or GenerateFeedback.class_traits()["preprocessors"].default()
     extra = Config()
     # First, so that no later step (nor the HTML exporter) ever sees a hidden line.
-    extra.GenerateFeedback.preprocessors = [HideHiddenTests, *(s for s in steps if s is not HideHiddenTests)]
+    hide = dotted_name(HideHiddenTests)
+    extra.GenerateFeedback.preprocessors = [hide, *(s for s in steps if dotted_name(s) != hide)]
     extra.HideHiddenTests.instructor_notebooks = [str(source)]
     api.update_config(extra)
     return api

@@ -32,3 +32,24 @@ def cell_time_limit(cell, default: int = DEFAULT_SECONDS, answers: int | None = 
     if answers is not None and cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
         return answers
     return default
+
+
+class CellTimeLimits(str):
+    """``cell_time_limit`` with its ``default`` and ``answers`` bound: a value for ``Execute.timeout_func``.
+
+    Called with a cell, it returns that cell's seconds. It is a ``str`` whose text names the
+    call, so a configuration holding it stays JSON-serialisable: nbgrader's formgrader shows
+    the course's configuration as JSON and shows nothing for a plain function.
+    """
+
+    def __new__(cls, default: int = DEFAULT_SECONDS, answers: int | None = None):
+        limits = super().__new__(cls, f"{__name__}.cell_time_limit(default={default}, answers={answers})")
+        limits.default, limits.answers = default, answers
+        return limits
+
+    def __call__(self, cell) -> int:
+        return cell_time_limit(cell, self.default, self.answers)
+
+    def __reduce__(self):
+        # copy, deepcopy and pickle rebuild it from its arguments, not from its text.
+        return (CellTimeLimits, (self.default, self.answers))

@@ -71,10 +71,9 @@ def temporary_course(course: Course):
         # Answer cells get a few seconds, so a planted infinite loop is cut off quickly; set-up and
         # test cells keep the time real grading gives them (the course's, or what a cell declares).
         config += ("\n# dlcourse check: cut infinite loops in answer cells short\n"
-                   "import functools\n"
-                   "from dlcourse.grading.time_limits import cell_time_limit\n"
-                   "c.Execute.timeout_func = functools.partial(\n"
-                   f"    cell_time_limit, default=c.Execute.get('timeout', 60), answers={CHECK_CELL_TIMEOUT})\n")
+                   "from dlcourse.grading.time_limits import CellTimeLimits\n"
+                   "c.Execute.timeout_func = CellTimeLimits(\n"
+                   f"    default=c.Execute.get('timeout', 60), answers={CHECK_CELL_TIMEOUT})\n")
         (copy_dir / "nbgrader_config.py").write_text(config)
         yield Course(copy_dir, db_url=f"sqlite:///{copy_dir / 'gradebook.db'}")
 
