@@ -1,4 +1,5 @@
-"""The instructor side of the course: nbgrader driven from one command, `dlcourse`.
+"""The instructor side of the course: nbgrader driven from one command, `dlcourse`
+(and one student-side verb, ``validate``: a notebook's parts, passed or failed, in a table).
 
 Modules: ``course`` (where things are, assignments and points), ``submissions``
 (collect and inspect), ``autograde`` (parallel grading with a consistent gradebook),
@@ -6,7 +7,7 @@ Modules: ``course`` (where things are, assignments and points), ``submissions``
 partial grades after a kernel death), ``scan`` (answer cells flagged for review),
 ``release``, ``feedback`` (feedback and grades; ``hide_hidden`` keeps hidden tests out of
 it), ``verify`` (the proofs CI runs), ``stubs`` (the NotImplementedError students see),
-``time_limits`` and ``cli``.
+``time_limits``, ``validate`` and ``cli``.
 """
 from .course import Assignment, Course, CourseError, Part
 

@@ -7,6 +7,7 @@
     dlcourse feedback A                 write feedback HTML for every graded submission
     dlcourse grades [--csv PATH]        scores per student per assignment
     dlcourse check [A ...]              drift, round trip, mutants and bad submissions (what CI runs)
+    dlcourse validate NOTEBOOK          for students: run a notebook as the grader does, one line per part
 """
 from __future__ import annotations
 
@@ -143,6 +144,25 @@ def cmd_check(course: Course, args) -> int:
     return 1 if failed else 0
 
 
+def cmd_validate(args) -> int:
+    from .validate import ValidateError, read_notebook, report, validate
+
+    notebook = Path(args.notebook)
+    try:
+        read_notebook(notebook)  # a file that is no assignment is reported before the wait
+        print(f"Running {notebook.name} as the grader does (each cell may take up to a minute)...\n", flush=True)
+        parts = validate(notebook, course_dir=Path(args.course) if args.course else None)
+    except ValidateError as error:
+        print(f"dlcourse validate: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("dlcourse validate: stopped before the end; the notebook was not changed.", file=sys.stderr)
+        return 130
+    print(report(parts))
+    print("\nGrading also runs hidden tests on other inputs: a part that passes here can still lose points.")
+    return 0 if all(p.passed for p in parts) else 1
+
+
 def _autograde_description() -> str:
     from .sandbox import Limits
 
@@ -191,6 +211,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mutants", help="folder of mutants, one subfolder per assignment of files that each edit a "
                                      "solution cell (default: mutants/ beside nbgrader_config.py)")
     p.set_defaults(run=cmd_check)
+    p = commands.add_parser("validate", help="for students: run a notebook as the grader does and list each "
+                                             "graded part as passed or failed, with its points",
+                            description="Run an assignment notebook as the grader runs it (the course kernel and "
+                                        "time limits, visible tests only) and print one line per graded part: "
+                                        "passed or failed, why, and its points. The notebook is not changed. "
+                                        "Exit status 0 if every part passes, 1 if one fails, 2 if the notebook "
+                                        "cannot be validated.")
+    p.add_argument("notebook", help="the assignment notebook, e.g. assignments/a01_.../a01_....ipynb")
+    p.set_defaults(run=cmd_validate)
     return parser
 
 
@@ -199,6 +228,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in ("autograde", "check") and args.jobs is not None and args.jobs < 1:
         print("dlcourse: error: --jobs must be at least 1", file=sys.stderr)
         return 2
+    if args.command == "validate":  # a student's command: no course needed, paths from here
+        return args.run(args)
     try:
         course = Course(Path(args.course) if args.course else None)
         # nbgrader resolves some paths from the working directory and runs `alembic` from PATH.
