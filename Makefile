@@ -16,20 +16,32 @@ RUN    := PATH="$(CURDIR)/$(BIN):$$PATH" KERAS_BACKEND=torch
 JOBS   ?= $(shell $(BIN)/python -c "from dlcourse.grading.autograde import usable_cpus; print(usable_cpus())" 2>/dev/null || echo 2)
 NOTEBOOKS = $(shell find lectures solutions -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' 2>/dev/null)
 
-.PHONY: lab test quick strip bench margin lock install clean-venv sandbox-tool
+.PHONY: lab test site quick strip bench margin lock install clean-venv sandbox-tool
 
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-# Started from course/ so nbgrader's formgrader finds course/nbgrader_config.py;
-# the file browser still opens at the repository root.
+# Started from course/ so nbgrader's formgrader finds course/nbgrader_config.py and JupyterLab
+# course/jupyter_server_config.py (the course's lab settings); the file browser still opens at
+# the repository root. Extra options through LAB_ARGS, e.g. make lab LAB_ARGS="--port=8899 --no-browser"
+# (not a second --config: JupyterLab takes one; put settings in course/jupyter_server_config.py).
 lab: $(STAMP)
-	cd course && $(RUN) "$(CURDIR)/$(BIN)/jupyter" lab --ServerApp.root_dir="$(CURDIR)" $(ALLOW_ROOT)
+	cd course && $(RUN) "$(CURDIR)/$(BIN)/jupyter" lab --config="$(CURDIR)/course/jupyter_server_config.py" --ServerApp.root_dir="$(CURDIR)" $(ALLOW_ROOT) $(LAB_ARGS)
 
 ## The whole suite: unit tests, notebook execution (nbval) and the hygiene checks; it ends
 ## with the 25 slowest tests, so a CI maintainer sees where the minutes go.
+## Then the course website from the lectures nbval just executed (none is executed twice),
+## and the tests of the site.
 test: $(STAMP) sandbox-tool
-	$(RUN) $(BIN)/python -m pytest -n $(JOBS) --dist loadscope --durations=25
+	$(RUN) $(BIN)/python -m pytest -n $(JOBS) --dist loadscope --durations=25 --ignore=tests/test_site.py
+	$(RUN) $(BIN)/python website/build.py --from-cache
+	$(RUN) $(BIN)/python -m pytest tests/test_site.py
+
+## The course as a static website in website/_build/html (open index.html): the lectures
+## executed (myst-nb's cache in website/_build/jupyter_cache skips unchanged ones), the
+## assignments as students get them, the library's API reference; README.md is the front page.
+site: $(STAMP)
+	$(RUN) $(BIN)/python website/build.py
 
 ## Unit tests only: seconds, for iterating on the library.
 quick: $(STAMP)
