@@ -12,6 +12,8 @@ Usage: ``python tests/notebook_tools.py strip NOTEBOOK ...`` (what ``make strip`
 """
 from __future__ import annotations
 
+import functools
+import json
 import os
 import subprocess
 import sys
@@ -45,11 +47,17 @@ def kernel_language_info() -> dict:
 
     JupyterLab writes the kernel's block into a notebook it opens; a notebook that stores
     less opens as modified, and its first save (autosave, Ctrl+S, nbgrader's Validate)
-    changes a tracked file.
+    changes a tracked file. Read in a child process: importing ipykernel here would make
+    tqdm.auto, imported later in this process, take it for a notebook and draw its bars
+    on stdout.
     """
-    from ipykernel.ipkernel import IPythonKernel
+    return json.loads(_kernel_language_info_json())
 
-    return dict(IPythonKernel.language_info)
+
+@functools.lru_cache(maxsize=1)
+def _kernel_language_info_json() -> str:
+    code = "import json; from ipykernel.ipkernel import IPythonKernel as K; print(json.dumps(K.language_info))"
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
 
 
 def language_info_problem(stored: dict, kernel: dict) -> str | None:

@@ -191,3 +191,12 @@ def test_a_truncated_language_info_is_a_problem_and_a_patch_release_is_not(tmp_p
     assert any("language_info" in p for p in notebook_problems(path))
     notebook_tools.complete_language_info(path)
     assert notebook_problems(path) == []
+
+
+def test_reading_the_kernels_language_info_imports_no_kernel_here():
+    # tqdm.auto takes a process that imported ipykernel's shell for a notebook and then
+    # draws progress bars on stdout (dlcourse autograde's bar moved there once).
+    code = ("import sys; sys.path.insert(0, 'tests'); import notebook_tools; notebook_tools.kernel_language_info(); "
+            "print('ipykernel.zmqshell' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
