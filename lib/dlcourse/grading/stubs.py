@@ -41,13 +41,18 @@ def _parameters(source: str, start: int) -> str | None:
     return None
 
 
+# The stub's message: "Implement <call> as its docstring describes, then run the test cell below."
+STUB_START, STUB_END = "Implement ", " as its docstring describes, then run the test cell below."
+# Where a message or a cell's source names the function of a stub (dlcourse validate reads it).
+STUBBED_FUNCTION = re.compile(r"""NotImplementedError(?:\(\s*["']|: )Implement (\w+)\(""")
+
+
 def stub_for(function: str | None, signature: str | None) -> str:
     if function is None:
         return 'raise NotImplementedError("Replace this line with your code.")'
     call = f"{function}({signature.strip()})" if signature is not None else f"{function}()"
     call = call.replace("\\", "\\\\").replace('"', '\\"')  # the stub is a double-quoted literal
-    return (f'raise NotImplementedError("Implement {call} as its docstring describes, '
-            'then run the test cell below.")')
+    return f'raise NotImplementedError("{STUB_START}{call}{STUB_END}")'
 
 
 class NamedClearSolutions(ClearSolutions):

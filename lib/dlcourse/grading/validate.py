@@ -29,6 +29,7 @@ import nbformat
 from traitlets.config import Config
 
 from .course import CONFIG_NAME, CourseError, find_course_dir
+from .stubs import STUB_END, STUBBED_FUNCTION
 from .time_limits import DEFAULT_SECONDS, cell_time_limit
 
 __all__ = ["PartResult", "ValidateError", "validate", "report", "read_notebook", "course_settings"]
@@ -36,7 +37,6 @@ __all__ = ["PartResult", "ValidateError", "validate", "report", "read_notebook",
 COURSE_KERNEL = "dlcourse"
 _TESTS_OF = re.compile(r"""tests_of\(\s*["']([^"']+)["']""")
 _CELL_FILE = re.compile(r"\(\d+\.py, (line \d+)")  # "invalid syntax (538507814.py, line 1)"
-_STUB = re.compile(r"""NotImplementedError\(\s*["']Implement (\w+)\(""")  # dlcourse.grading.stubs
 _LONGEST_MESSAGE = 300  # characters of a failure's first line; the terminal wraps the rest
 
 
@@ -210,7 +210,7 @@ def _answers(nb) -> dict[str, _Answer]:
             continue
         errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
         error = _error_line(errors[0]) if errors else ""
-        answers[_nbgrader(cell).get("grade_id", "")] = _Answer(frozenset(_STUB.findall(cell.source)), error)
+        answers[_nbgrader(cell).get("grade_id", "")] = _Answer(frozenset(STUBBED_FUNCTION.findall(cell.source)), error)
     return answers
 
 
@@ -243,13 +243,13 @@ def _results(nb, time_limit=cell_time_limit) -> list[PartResult]:
             continue
         message, ename = _why(cell, time_limit(cell))
         answer = answers.get(name, _Answer(frozenset(), ""))
-        stub = re.match(r"NotImplementedError: Implement (\w+)\(", message)
+        stub = STUBBED_FUNCTION.match(message)
         # the stub of this part's own answer cell, not one of an earlier part it calls
         unanswered = bool(stub) and (stub.group(1) == name or stub.group(1) in answer.stubs)
         if answer.error and ename != "CellTimeoutError":
             message = f"its answer cell raised {answer.error}"
         elif unanswered:  # the stub's "as its docstring describes, then run ..." is the same in every part
-            message = f"not answered yet: {message.split(' as its docstring')[0]} as ..."
+            message = f"not answered yet: {message.replace(STUB_END, ' as ...')}"
         parts.append(PartResult(name, False, score, max_points, message + edited, unanswered))
     return parts
 
