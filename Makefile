@@ -16,7 +16,7 @@ RUN    := PATH="$(CURDIR)/$(BIN):$$PATH" KERAS_BACKEND=torch
 JOBS   ?= $(shell $(BIN)/python -c "from dlcourse.grading.autograde import usable_cpus; print(usable_cpus())" 2>/dev/null || echo 2)
 NOTEBOOKS = $(shell find lectures solutions -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' 2>/dev/null)
 
-.PHONY: lab test site quick strip bench margin lock install clean-venv sandbox-tool
+.PHONY: lab test site quick strip bench margin scaling lock install clean-venv sandbox-tool
 
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -47,8 +47,9 @@ site: $(STAMP)
 quick: $(STAMP)
 	$(RUN) $(BIN)/python -m pytest tests -m "not slow"
 
-## Time and quality of every notebook, grading throughput, NumPy kernels vs torch, all
-## checked against benchmarks/targets.toml; rewrites benchmarks/RESULTS.md after a full run.
+## Time and quality of every notebook, grading throughput (also 200 submissions on a local
+## Dask cluster into PostgreSQL), NumPy kernels vs torch, all checked against
+## benchmarks/targets.toml; rewrites benchmarks/RESULTS.md after a full run.
 ## Options through BENCH_ARGS, e.g. make bench BENCH_ARGS="--only lectures/04 --repeat 3".
 bench: $(STAMP)
 	$(RUN) $(BIN)/python benchmarks/run.py $(BENCH_ARGS)
@@ -58,6 +59,11 @@ bench: $(STAMP)
 ## rewrites the margin section of benchmarks/RESULTS.md (about an hour on 2 cores).
 margin: $(STAMP)
 	$(RUN) $(BIN)/python benchmarks/run.py --seed-offsets 5 --cpu-variants avx2,default $(BENCH_ARGS)
+
+## Measure what grading one submission costs at each stage and estimate 1,000 students on
+## 1, 10 and 50 machines; rewrites the tables of benchmarks/SCALING.md (about 5 minutes).
+scaling: $(STAMP)
+	$(RUN) $(BIN)/python benchmarks/scaling.py $(BENCH_ARGS)
 
 ## Strip outputs and execution counts, keeping the text output of `# NBVAL_CHECK_OUTPUT` cells.
 strip: $(STAMP)

@@ -1,6 +1,6 @@
 """The benchmark runner behind `make bench`: time and quality of every notebook, grading
-throughput, import time, and NumPy reference kernels against torch, each checked against
-benchmarks/targets.toml.
+throughput (on this machine and on a local Dask cluster into PostgreSQL), import time, and
+NumPy reference kernels against torch, each checked against benchmarks/targets.toml.
 
     python benchmarks/run.py                     # everything; writes benchmarks/RESULTS.md
     python benchmarks/run.py --only lectures/04  # notebooks (or sections) whose name contains the pattern
@@ -34,13 +34,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import cluster_bench  # noqa: E402  (benchmarks/cluster_bench.py: a class graded on a cluster)
 import margin  # noqa: E402  (benchmarks/margin.py: the margin run's claims and tables)
 
 REPO = Path(__file__).resolve().parent.parent
 TARGETS = REPO / "benchmarks" / "targets.toml"
 RESULTS = REPO / "benchmarks" / "RESULTS.md"
 NOTEBOOK_TIMEOUT = 600  # seconds per cell: generous, the time target is what judges speed
-SECTIONS = ("grading", "import", "kernels")
+SECTIONS = ("grading", "cluster", "import", "kernels")
 
 
 # --- targets -------------------------------------------------------------------------------
@@ -539,7 +540,8 @@ def machine() -> dict[str, str]:
 
 
 def report_text(info: dict, notebooks: list[NotebookResult], grading: dict | None, imports: dict | None,
-                kernels: list[dict] | None, targets: dict, markdown: bool) -> tuple[str, list[str]]:
+                kernels: list[dict] | None, targets: dict, markdown: bool,
+                cluster: dict | None = None) -> tuple[str, list[str]]:
     """The whole report (Markdown for RESULTS.md or plain text) and the list of misses."""
     misses, parts = [], []
     heading = (lambda text: f"\n## {text}\n") if markdown else (lambda text: f"\n{text}\n{'=' * len(text)}")
@@ -570,6 +572,10 @@ def report_text(info: dict, notebooks: list[NotebookResult], grading: dict | Non
         misses += [f"grading: {label} graded {r['graded']} of {grading['submissions']} submissions"
                    for label, r in grading["runs"].items() if r["graded"] < grading["submissions"]]
         misses += [f"grading: {m}" for m in section_misses(grading["figures"], targets.get("grading", {}))]
+    if cluster:
+        parts_, misses_ = cluster_section(cluster, targets.get("cluster", {}), markdown, heading)
+        parts += parts_
+        misses += misses_
     if imports:
         parts.append(heading("Import time"))
         parts.append(format_table(["measure", "seconds"], [[k, f"{v:.4f}"] for k, v in imports.items()], markdown))
@@ -586,6 +592,26 @@ def report_text(info: dict, notebooks: list[NotebookResult], grading: dict | Non
     parts.append(heading("Misses"))
     parts.append("\n".join(f"- {m}" for m in misses) if misses else "none: every target met")
     return "\n".join(parts) + "\n", misses
+
+
+def cluster_section(cluster: dict, bounds: dict, markdown: bool, heading) -> tuple[list[str], list[str]]:
+    """The cluster section's text and misses."""
+    if "skipped" in cluster:
+        return [heading("Grading on a cluster"), f"not measured: {cluster['skipped']}"], [
+            f"cluster: not measured: {cluster['skipped']}"]
+    parts = [heading(f"Grading on a cluster ({cluster['submissions']} submissions of {cluster['assignment']}, "
+                     "into PostgreSQL)")]
+    rows = [[label, f"{r['seconds']:.1f}", str(r["graded"]), f"{r['per_minute']:.1f}", str(r["exit_status"])]
+            for label, r in cluster["runs"].items()]
+    parts.append(format_table(["command", "seconds", "graded", "submissions per minute", "exit status"], rows, markdown))
+    figures = cluster["figures"]
+    parts.append(f"\n{len(cluster_bench.DAMAGED)} of every {cluster_bench.CYCLE} submissions are damaged "
+                 f"({', '.join(cluster_bench.DAMAGED)}); the others are alternately the solution and a mutant. "
+                 f"The cluster runs at {figures['cluster throughput, share of one machine']:.0%} of the one-machine "
+                 f"throughput on the same {cluster['workers']} cores; "
+                 + ("both ways gave every student the same grade." if figures["students graded alike both ways"]
+                    else "the two ways gave DIFFERENT grades."))
+    return parts, [f"cluster: {m}" for m in section_misses(figures, bounds)]
 
 
 # --- the margin run ------------------------------------------------------------------------
@@ -635,6 +661,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", metavar="PATH", help="also write every measurement as JSON to PATH")
     parser.add_argument("--submissions", type=int, default=12, metavar="N", help="synthetic submissions to grade (default 12)")
     parser.add_argument("--assignment", help="assignment whose submissions are graded (default: the first)")
+    parser.add_argument("--class-size", type=int, default=200, metavar="N",
+                        help="submissions the cluster section grades each way (default 200)")
     parser.add_argument("--no-results", action="store_true", help="do not rewrite benchmarks/RESULTS.md")
     parser.add_argument("--seed-offsets", type=int, default=0, metavar="K",
                         help="the margin run: execute the notebooks with DLCOURSE_SEED_OFFSET = 1 .. K and count, "
@@ -643,7 +671,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="margin run: also one run per CPU variant, with the committed seeds "
                              f"(comma-separated; {', '.join(margin.CPU_VARIANTS)})")
     args = parser.parse_args(argv)
-    if args.repeat < 1 or args.submissions < 1 or args.seed_offsets < 0:
+    if args.repeat < 1 or args.submissions < 1 or args.class_size < 1 or args.seed_offsets < 0:
         parser.error("--repeat and --submissions need a positive number, --seed-offsets a non-negative one")
     try:
         margin_runs = margin.conditions(list(range(1, args.seed_offsets + 1)),
@@ -665,26 +693,29 @@ def main(argv: list[str] | None = None) -> int:
         results.append(bench_notebook(REPO, relative, args.repeat))
         run = results[-1]
         print(f"failed: {run.error}" if run.error else f"{_spread(run.wall)} s", flush=True)
-    grading = imports = kernels = None
+    grading = imports = kernels = cluster = None
     if _selected("grading", args.only):
         print(f"  grading {args.submissions} submissions three ways ...", flush=True)
         grading = bench_grading(REPO, args.assignment, args.submissions, jobs)
+    if _selected("cluster", args.only):
+        print(f"  grading a class of {args.class_size} on this machine and on a local cluster ...", flush=True)
+        cluster = cluster_bench.bench_cluster(REPO, args.assignment, args.class_size, jobs)
     if _selected("import", args.only):
         imports = bench_import()
     if _selected("kernels", args.only):
         print("  timing NumPy kernels against torch ...", flush=True)
         kernels = bench_kernels()
 
-    text, misses = report_text(info, results, grading, imports, kernels, targets, markdown=False)
+    text, misses = report_text(info, results, grading, imports, kernels, targets, markdown=False, cluster=cluster)
     print(text)
     if args.only is None and not args.no_results:
-        markdown, _ = report_text(info, results, grading, imports, kernels, targets, markdown=True)
+        markdown, _ = report_text(info, results, grading, imports, kernels, targets, markdown=True, cluster=cluster)
         kept = margin.kept_section(RESULTS.read_text()) if RESULTS.exists() else ""
         RESULTS.write_text(markdown + ("\n" + kept if kept else ""))
         print(f"wrote {RESULTS.relative_to(REPO)}")
     if args.json:
         Path(args.json).write_text(json.dumps({"machine": info, "notebooks": [asdict(r) for r in results],
-                                               "grading": grading, "import": imports, "kernels": kernels,
+                                               "grading": grading, "cluster": cluster, "import": imports, "kernels": kernels,
                                                "misses": misses}, indent=2))
     return 1 if misses else 0
 

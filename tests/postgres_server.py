@@ -1,6 +1,7 @@
 """A PostgreSQL server of the tests' own: Debian's `initdb` and `pg_ctl` on a temporary data
 directory, listening on a Unix socket in that directory only (no TCP port), stopped afterwards.
 
+The benchmarks (benchmarks/cluster_bench.py) start theirs with this too.
 A machine without the PostgreSQL server binaries skips these tests with one line saying how
 to get them; under CI (``CI=true``) that is a failure, because `.ci/run` installs them.
 PostgreSQL refuses to run as root, so as root the server runs as ``nobody``.
@@ -44,10 +45,11 @@ def _as_server_user(command: list[str]) -> list[str]:
 
 
 @contextlib.contextmanager
-def running_postgres(password: str | None = None):
+def running_postgres(password: str | None = None, binaries: Path | None = None):
     """Start a server; yield its folder (the socket's directory). With ``password``, the user
-    ``grader`` must give it (scram-sha-256); without, local connections are trusted."""
-    binaries = require_postgres()
+    ``grader`` must give it (scram-sha-256); without, local connections are trusted.
+    ``binaries``: the folder of initdb and pg_ctl (default: found, or the test skips)."""
+    binaries = binaries or require_postgres()
     folder = Path(tempfile.mkdtemp(prefix="dlcourse-pg-"))
     try:
         if os.geteuid() == 0:
@@ -82,3 +84,10 @@ def create_database(folder: Path, name: str, password: str | None = None) -> str
         db.execute(f'CREATE DATABASE "{name}"')
     secret = f":{password}" if password else ""
     return f"postgresql+psycopg://{USER}{secret}@/{name}?host={folder}"
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    """A running server for a test module; its folder (the socket's directory)."""
+    with running_postgres() as folder:
+        yield folder

@@ -166,7 +166,7 @@ def test_autograde_failure_leaves_the_gradebook_untouched(released, tmp_path, mo
     def merge_then_fail(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(autograde_module, "_merge", merge_then_fail)
+    monkeypatch.setattr(autograde_module, "write_graded", merge_then_fail)  # fails in the merge, mid-way
     with pytest.raises(RuntimeError, match="disk full"):
         autograde(released, ASSIGNMENT, jobs=1)
     assert db.read_bytes() == before

@@ -24,6 +24,7 @@ import shutil
 import tempfile
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -34,6 +35,7 @@ from nbgrader.api import MissingEntry
 from sqlalchemy.exc import SAWarning
 
 from .course import Course, CourseError
+from .records import GradedSubmission, one_transaction, read_graded, write_graded
 from .scan import scan_answers, summarise
 from .submissions import inspect
 
@@ -114,27 +116,36 @@ def _grade_one(course_dir: str, assignment: str, student: str, sandbox: bool,
     return student, bool(result["success"]), (result.get("log") or "") + (result.get("error") or ""), url, score
 
 
-def _merge(source_url: str, target_url: str, assignment: str, students: list[str]) -> None:
-    """Copy the autograded submissions of these students from one gradebook into another."""
+def _read_records(source_url: str, assignment: str, students: list[str]) -> list[GradedSubmission]:
+    """The graded submissions of these students in a (worker's private) gradebook."""
     from nbgrader.api import Gradebook
 
-    with Gradebook(source_url) as source, Gradebook(target_url) as target, warnings.catch_warnings():
-        warnings.simplefilter("ignore", SAWarning)
-        for student in students:
-            submitted = source.find_submission(assignment, student)
-            person = source.find_student(student)
-            target.update_or_create_student(student, first_name=person.first_name, last_name=person.last_name,
-                                            email=person.email)
-            target.update_or_create_submission(assignment, student, timestamp=submitted.timestamp)
-            for notebook in submitted.notebooks:
-                mine = target.find_submission_notebook(notebook.name, assignment, student)
-                mine.flagged = notebook.flagged
-                for grade in notebook.grades:
-                    copy = target.find_grade(grade.name, notebook.name, assignment, student)
-                    copy.auto_score, copy.needs_manual_grade = grade.auto_score, grade.needs_manual_grade
-                for comment in notebook.comments:
-                    target.find_comment(comment.name, notebook.name, assignment, student).auto_comment = comment.auto_comment
-            target.db.commit()
+    with Gradebook(source_url) as source:
+        return [read_graded(source, assignment, student) for student in students]
+
+
+def merge_records(main_db: Path, records: list[GradedSubmission]) -> None:
+    """Write graded submissions into the SQLite gradebook ``main_db`` all at once.
+
+    They are merged into a sibling copy, which then replaces the gradebook: os.replace is
+    atomic on one file system, so a failure anywhere leaves the gradebook as it was. The
+    gradebook it replaces stays beside it as the last good copy.
+    """
+    from nbgrader.api import Gradebook
+
+    merged = main_db.with_name(f".{main_db.name}.merging")
+    backup = main_db.with_name(f".{main_db.name}.last-good.tmp")
+    try:
+        shutil.copyfile(main_db, merged)
+        with Gradebook(f"sqlite:///{merged}") as target, one_transaction(target):
+            for record in records:
+                write_graded(target, record)
+        shutil.copyfile(main_db, backup)
+        os.replace(backup, last_good_copy(main_db))
+        os.replace(merged, main_db)
+    finally:
+        merged.unlink(missing_ok=True)
+        backup.unlink(missing_ok=True)
 
 
 def usable_cpus(cgroup_root: Path = Path("/sys/fs/cgroup")) -> int:
@@ -161,12 +172,14 @@ def usable_cpus(cgroup_root: Path = Path("/sys/fs/cgroup")) -> int:
 
 
 def autograde(course: Course, assignment: str, students: list[str] | None = None, jobs: int | None = None,
-              sandbox: bool = True, force: bool = False, on_result=None) -> list[Outcome]:
+              sandbox: bool = True, force: bool = False, on_result=None, cluster: str | None = None) -> list[Outcome]:
     """Grade every collected submission of an assignment (or the given students).
 
     One broken submission never stops the others: each student gets an Outcome whose
     notes say, one sentence each, what went wrong and what was done about it.
     ``on_result(outcome, done, total)`` is called as each student's grade lands.
+    With ``cluster``, the address of a Dask scheduler, the submissions are graded on its
+    workers (``dlcourse.grading.cluster``) instead of ``jobs`` processes here.
     """
     info = course.assignment(assignment)
     submitted = course.submitted_dir
@@ -178,17 +191,17 @@ def autograde(course: Course, assignment: str, students: list[str] | None = None
         raise CourseError(f"No collected submission of {assignment} for {', '.join(missing)}; run `dlcourse collect` first.")
     if not students:
         raise CourseError(f"No submissions of {assignment} collected yet; run `dlcourse collect {assignment} PATH` first.")
-    if sandbox:
+    if sandbox and cluster is None:  # a cluster's workers are asked for theirs (cluster.py)
         from .sandbox import unavailable_reason
 
         reason = unavailable_reason()
         if reason:
             raise CourseError(f"Submissions are graded in a sandbox, and none can be had here: {reason}.")
     with _one_run_at_a_time(course, assignment):
-        return _autograde(course, info, students, jobs, sandbox, force, on_result)
+        return _autograde(course, info, students, jobs, sandbox, force, on_result, cluster)
 
 
-def _autograde(course, info, students, jobs, sandbox, force, on_result) -> list[Outcome]:
+def _autograde(course, info, students, jobs, sandbox, force, on_result, cluster) -> list[Outcome]:
     assignment = info.name
     ensure_in_gradebook(course, assignment)
     release = course.release_dir / assignment / f"{info.notebook}.ipynb"
@@ -217,10 +230,11 @@ def _autograde(course, info, students, jobs, sandbox, force, on_result) -> list[
     main_db = _sqlite_path(course.db_url)
     done = 0
 
-    def landed(student, success, log, score):
+    def landed(student, success, log, score, note=None):
         nonlocal done
         outcome = outcomes[student]
         outcome.graded, outcome.score = success, score
+        outcome.notes += [note] if note else []
         outcome.notes += [sentence for pattern, sentence in _LOG_SENTENCES if pattern.search(log)]
         if success:
             outcome.notes += execution_notes(course.autograded_dir / student / assignment / f"{info.notebook}.ipynb")
@@ -230,6 +244,23 @@ def _autograde(course, info, students, jobs, sandbox, force, on_result) -> list[
         if on_result is not None:
             on_result(outcome, done, len(gradeable))
 
+    if cluster is not None:
+        from .cluster import grade_on_cluster
+
+        records = grade_on_cluster(course, info, gradeable, cluster, sandbox, landed)
+        if main_db is not None and records:
+            merge_records(main_db, records)
+    else:
+        _grade_here(course, info, gradeable, jobs, sandbox, landed, outcomes)
+    _flag(course, assignment, [s for s in gradeable if outcomes[s].graded and (not sandbox or s in flagged)])
+    _fill_scores(course, assignment, outcomes)
+    return [outcomes[s] for s in students]
+
+
+def _grade_here(course, info, gradeable, jobs, sandbox, landed, outcomes) -> None:
+    """Grade on this machine, ``jobs`` at a time; with SQLite, each job into its own copy of the gradebook."""
+    assignment = info.name
+    main_db = _sqlite_path(course.db_url)
     with tempfile.TemporaryDirectory() as scratch:
         if main_db is not None:
             urls = [f"sqlite:///{Path(scratch) / f'worker{i}.db'}" for i in range(jobs)]
@@ -250,30 +281,27 @@ def _autograde(course, info, students, jobs, sandbox, force, on_result) -> list[
             for url in urls:
                 db_urls.put(url)
             with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(db_urls,)) as pool:
-                futures = [pool.submit(_grade_one, course_dir, assignment, student, sandbox) for student in gradeable]
+                futures = {pool.submit(_grade_one, course_dir, assignment, student, sandbox): student
+                           for student in gradeable}
                 for future in as_completed(futures):
-                    student, success, log, url, score = future.result()
+                    try:
+                        student, success, log, url, score = future.result()
+                    except BrokenProcessPool:
+                        # A grading process was killed (kill -9, the OOM killer): the pool cannot go on.
+                        # What landed is kept; the others are left for the next run.
+                        if not outcomes[futures[future]].graded:
+                            outcomes[futures[future]].notes.append(_STOPPED)
+                        continue
                     succeeded.setdefault(url, []).extend([student] if success else [])
                     landed(student, success, log, score)
         if main_db is not None and any(succeeded.values()):
-            # Merge into a sibling copy, then swap it in: os.replace is atomic on one file system.
-            # The gradebook it replaces stays beside it as the last good copy.
-            merged = main_db.with_name(f".{main_db.name}.merging")
-            backup = main_db.with_name(f".{main_db.name}.last-good.tmp")
-            try:
-                shutil.copyfile(main_db, merged)
-                for url, graded in succeeded.items():
-                    if graded:
-                        _merge(url, f"sqlite:///{merged}", assignment, graded)
-                shutil.copyfile(main_db, backup)
-                os.replace(backup, last_good_copy(main_db))
-                os.replace(merged, main_db)
-            finally:
-                merged.unlink(missing_ok=True)
-                backup.unlink(missing_ok=True)
-    _flag(course, assignment, [s for s in gradeable if outcomes[s].graded and (not sandbox or s in flagged)])
-    _fill_scores(course, assignment, outcomes)
-    return [outcomes[s] for s in students]
+            merge_records(main_db, [record for url, graded in succeeded.items() if graded
+                                    for record in _read_records(url, assignment, graded)])
+
+
+# What a student whose grading process was killed is told; a rerun grades them.
+_STOPPED = ("a grading process stopped (killed from outside) before this submission was graded; the grades that "
+            "landed are kept: run autograde again to grade the rest")
 
 
 def execution_notes(autograded: Path) -> list[str]:

@@ -4,6 +4,7 @@
     dlcourse release A | --all          check the source passes its own tests, regenerate assignments/A
     dlcourse collect A PATH             import a folder or zip of notebooks named by student id
     dlcourse autograde A [--jobs N]     grade every collected submission, N at a time, each in a sandbox
+    dlcourse autograde A --cluster ADDR the same on the workers of a Dask cluster
     dlcourse feedback A                 write feedback HTML for every graded submission
     dlcourse grades [--csv PATH]        scores per student per assignment
     dlcourse check [A ...]              drift, round trip, mutants and bad submissions (what CI runs)
@@ -90,7 +91,7 @@ def cmd_autograde(course: Course, args) -> int:
 
     try:
         outcomes = autograde(course, args.assignment, jobs=args.jobs, sandbox=not args.no_sandbox, force=args.force,
-                             on_result=landed)
+                             on_result=landed, cluster=args.cluster)
     finally:
         if bar is not None:
             bar.close()
@@ -198,6 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-sandbox", action="store_true",
                    help="run submissions without a sandbox, with your rights (only if you trust every one)")
     p.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
+    p.add_argument("--cluster", metavar="ADDRESS",
+                   help="grade on the workers of the Dask scheduler at ADDRESS (e.g. tcp://10.0.0.5:8786); "
+                        "see course/README.md")
     p.set_defaults(run=cmd_autograde)
     p = commands.add_parser("feedback", help="feedback HTML for every graded submission")
     p.add_argument("assignment")
@@ -227,6 +231,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command in ("autograde", "check") and args.jobs is not None and args.jobs < 1:
         print("dlcourse: error: --jobs must be at least 1", file=sys.stderr)
+        return 2
+    if args.command == "autograde" and args.cluster and args.jobs is not None:
+        print("dlcourse: error: --jobs counts processes on this machine; with --cluster, each worker grades one "
+              "submission at a time: start as many workers as you want jobs", file=sys.stderr)
         return 2
     if args.command == "validate":  # a student's command: no course needed, paths from here
         return args.run(args)

@@ -5,6 +5,7 @@ An assignment is a folder ``solutions/<id>/`` holding the nbgrader source notebo
 """
 from __future__ import annotations
 
+import copy
 import logging
 import os
 from contextlib import contextmanager
@@ -64,14 +65,17 @@ def find_course_dir(start: Path | None = None) -> Path:
 class Course:
     """A course directory and its nbgrader configuration."""
 
-    def __init__(self, course_dir: Path | None = None, db_url: str | None = None):
+    def __init__(self, course_dir: Path | None = None, db_url: str | None = None, config=None):
+        """The course in ``course_dir`` (found from here if None), configured by its
+        nbgrader_config.py, or by ``config`` (a traitlets Config, copied) when given."""
         self.course_dir = Path(course_dir).resolve() if course_dir else find_course_dir()
+        from traitlets.config import Config
         from traitlets.config.loader import PyFileConfigLoader
 
-        self.config = PyFileConfigLoader(CONFIG_NAME, path=str(self.course_dir)).load_config()
+        self.config = (Config(copy.deepcopy(config)) if config is not None
+                       else PyFileConfigLoader(CONFIG_NAME, path=str(self.course_dir)).load_config())
         directory = self.config.CourseDirectory
-        if db_url:
-            directory.db_url = db_url
+        directory.db_url = gradebook_url(db_url or directory.db_url)
         self.root = Path(directory.root)
         self.source_dir = self.root / directory.source_directory
         self.release_dir = self.root / directory.release_directory
@@ -131,7 +135,10 @@ class Course:
             config.Autograde.autograde_preprocessors = [
                 dotted_name(GradingExecute) if dotted_name(step) in executors else step for step in steps]
             config.GradingExecute.sandbox = sandbox
-            config.SandboxedKernelManager.hidden_paths = [str(p) for p in self.hidden_paths()]
+            # The course's own folders, and any the configuration names (a cluster worker grades in a
+            # scratch copy of the course on a machine that may also hold the real one).
+            configured = config.SandboxedKernelManager.get("hidden_paths") or []
+            config.SandboxedKernelManager.hidden_paths = list(dict.fromkeys([*map(str, self.hidden_paths()), *configured]))
         coursedir = CourseDirectory(config=config)
         # The API probes nbgrader's exchange (used only on JupyterHub) and logs a CRITICAL
         # line when it is absent; grading a local course does not need it.
@@ -157,6 +164,37 @@ class Course:
             raise CourseError(unreadable_gradebook(url, error)) from None
 
 
+def gradebook_url(url: str) -> str:
+    """The SQLAlchemy URL of a gradebook, a PostgreSQL one through psycopg 3 (the driver the
+    course installs): ``postgresql://`` alone would make SQLAlchemy look for psycopg2."""
+    for scheme in ("postgresql://", "postgres://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url[len(scheme):]
+    return url
+
+
+# What a database server's refusal means, and what to do: (words in its message, advice).
+_SERVER_ADVICE = [
+    (("password authentication failed", "no password supplied"),
+     "the server refused the user name or password: correct them in DLCOURSE_DB_URL"),
+    (("does not exist",), "the server has no such database or user: create it (createdb) or correct DLCOURSE_DB_URL"),
+    (("connection refused", "no such file or directory", "could not translate host name", "timeout expired",
+      "name or service not known"),
+     "no server answered there: start it, or correct the host in DLCOURSE_DB_URL"),
+]
+
+
+def _shown(url: str) -> str:
+    """A database URL as it may be printed: its password masked."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url.split("@")[-1]
+
+
 def unreadable_gradebook(url: str, error: Exception) -> str:
     """What to tell an instructor whose gradebook cannot be read."""
     reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
@@ -166,7 +204,12 @@ def unreadable_gradebook(url: str, error: Exception) -> str:
         recover = (f"copy {backup} over it (the gradebook before the last grading run) and grade that run again"
                    if backup.is_file() else "restore it from a backup, or move it away to start a new one")
         return f"The gradebook {path} cannot be read ({reason}); it is damaged: {recover}."
-    return f"The gradebook at {url.split('@')[-1]} cannot be used ({reason}); check that the server runs and the URL is right."
+    where = _shown(url)
+    lowered = reason.lower()
+    for words, advice in _SERVER_ADVICE:
+        if any(word in lowered for word in words):
+            return f"The gradebook at {where} cannot be used: {advice}."
+    return f"The gradebook at {where} cannot be used ({reason}); check that the server runs and the URL is right."
 
 
 def dotted_name(step) -> str:
