@@ -3,6 +3,8 @@
 
 Modules: ``course`` (where things are, assignments and points), ``submissions``
 (collect and inspect), ``autograde`` (parallel grading with a consistent gradebook),
+``cluster`` (the same on the workers of a Dask cluster), ``records`` (a graded submission
+carried between gradebooks),
 ``executor`` (how a submission runs: ``sandbox``, ``guard`` for the checks, capped output,
 partial grades after a kernel death), ``scan`` (answer cells flagged for review),
 ``release``, ``feedback`` (feedback and grades; ``hide_hidden`` keeps hidden tests out of
