@@ -53,10 +53,12 @@ def _collect(course, tmp_path, students):
 def test_cluster_grading_gives_what_one_machine_gives_and_merges_into_sqlite(course, cluster, tmp_path,  # noqa: F811
                                                                               capsys):
     _collect(course, tmp_path, {"ann": None, "bo": None, "cy": _answer(WRONG)})
-    assert main(["autograde", ASSIGNMENT, "--cluster", cluster.scheduler_address]) == 0
+    assert main(["autograde", ASSIGNMENT, "--cluster", cluster.scheduler_address, "--progress"]) == 0
     on_cluster = _grades(course)
     assert on_cluster == [("ann", 3.0), ("bo", 3.0), ("cy", 1.0)]
-    assert "graded 3 of 3 submission(s)" in capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert "graded 3 of 3 submission(s)" in out
+    assert "grading t01_double" in err and "3/3" in err  # one bar over every worker's results
     for student in ("ann", "bo", "cy"):  # the workers' autograded folders, written here
         assert (course.autograded_dir / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").is_file()
         assert (course.autograded_dir / student / ASSIGNMENT / "timestamp.txt").is_file()
