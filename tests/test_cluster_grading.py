@@ -27,6 +27,9 @@ from test_grading import course  # noqa: F401 - the fixture, reused
 pytestmark = pytest.mark.slow
 
 WRONG = "def double(x):\n    return x"  # scores 1 of 3: only test_halve passes
+# Right only where it can see the worker's scratch course (its gradebook): in the sandbox it cannot.
+PEEKING = ("import glob\n\ndef double(x):\n"
+           "    return 2 * x if glob.glob('/tmp/dlcourse-cluster-*/course/gradebook.db') else x")
 SLOW = "import time\ntime.sleep(12)\n\ndef double(x):\n    return 2 * x"  # right, after a while
 
 
@@ -52,14 +55,14 @@ def _collect(course, tmp_path, students):
 
 def test_cluster_grading_gives_what_one_machine_gives_and_merges_into_sqlite(course, cluster, tmp_path,  # noqa: F811
                                                                               capsys):
-    _collect(course, tmp_path, {"ann": None, "bo": None, "cy": _answer(WRONG)})
+    _collect(course, tmp_path, {"ann": None, "bo": None, "cy": _answer(WRONG), "dee": _answer(PEEKING)})
     assert main(["autograde", ASSIGNMENT, "--cluster", cluster.scheduler_address, "--progress"]) == 0
     on_cluster = _grades(course)
-    assert on_cluster == [("ann", 3.0), ("bo", 3.0), ("cy", 1.0)]
+    assert on_cluster == [("ann", 3.0), ("bo", 3.0), ("cy", 1.0), ("dee", 1.0)]  # dee saw nothing: sandboxed
     out, err = capsys.readouterr()
-    assert "graded 3 of 3 submission(s)" in out
-    assert "grading t01_double" in err and "3/3" in err  # one bar over every worker's results
-    for student in ("ann", "bo", "cy"):  # the workers' autograded folders, written here
+    assert "graded 4 of 4 submission(s)" in out
+    assert "grading t01_double" in err and "4/4" in err  # one bar over every worker's results
+    for student in ("ann", "bo", "cy", "dee"):  # the workers' autograded folders, written here
         assert (course.autograded_dir / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").is_file()
         assert (course.autograded_dir / student / ASSIGNMENT / "timestamp.txt").is_file()
     assert last_good_copy(course.course_dir / "gradebook.db").is_file()  # merged as --jobs merges

@@ -319,9 +319,8 @@ def _scratch_course(scratch: Path, kit: Kit, student: str, submitted: bytes) -> 
 
     config = Config(kit.config)
     config.CourseDirectory.root = str(scratch)
-    _unzip(kit.seed_gradebook, scratch / "gradebook")
-    config.CourseDirectory.db_url = f"sqlite:///{scratch / 'gradebook' / 'gradebook.db'}"
-    (scratch / "course").mkdir()
+    _unzip(kit.seed_gradebook, scratch / "course")  # course/ is hidden from the submission, as at home
+    config.CourseDirectory.db_url = f"sqlite:///{scratch / 'course' / 'gradebook.db'}"
     course = Course(scratch / "course", config=config)
     _unzip(kit.source_files, course.source_dir / kit.assignment)
     _unzip(submitted, course.submitted_dir / student / kit.assignment)
