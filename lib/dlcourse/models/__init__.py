@@ -24,6 +24,7 @@ lecture first uses ``dlcourse.models``; the names below are imported plainly fro
 - ``adversarial``  FGSM, PGD, robust accuracy and adversarial training (lecture 15)
 - ``gcn``       GCN layers and semi-supervised node classification (lecture 16)
 - ``flows``     planar and affine-coupling (RealNVP) layers, the Flow stack, maximum-likelihood training (lecture 17)
+- ``transformer``  transformer blocks, a character-level transformer LM, GRU seq2seq with additive attention (lecture 19)
 """
 from .adversarial import fgsm, pgd, robust_accuracy, train_adversarial
 from .autoencoder import Autoencoder, ConvAutoencoder, kl_sparsity_penalty, train_autoencoder
@@ -44,6 +45,8 @@ from .residual import BottleneckBlock, DeepCNN, DeepStack, DenseBlock, DenseNet,
 from .sparse_coding import ista, learn_dictionary, soft_threshold
 from .style import FeatureExtractor, content_loss, gram_matrix, style_loss, total_variation, transfer_style
 from .training import accuracy, fit, predict
+from .transformer import (CharTransformer, Seq2Seq, TransformerBlock, reversal_accuracy, reversal_batch, sinusoidal_positions,
+                          train_char_transformer, train_seq2seq)
 from .vae import VAE, train_vae, vae_loss
 from .wgan import Critic, LineGenerator, clip_weights, critic_loss, gradient_penalty, plot_critic, train_wgan
 
@@ -67,4 +70,6 @@ __all__ = [
     "fgsm", "pgd", "robust_accuracy", "train_adversarial",
     "GCNLayer", "GCN", "train_node_classifier", "node_accuracy",
     "PlanarFlow", "AffineCoupling", "Flow", "coupling_flow", "planar_flow", "train_flow", "gaussian_nll", "density_on_grid",
+    "TransformerBlock", "CharTransformer", "sinusoidal_positions", "train_char_transformer", "Seq2Seq",
+    "reversal_batch", "train_seq2seq", "reversal_accuracy",
 ]

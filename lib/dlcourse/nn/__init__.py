@@ -14,10 +14,12 @@ implements, so a lecture and its library code can be read side by side.
 - ``conv``            convolution (loops and im2col) and max pooling, with backward (lecture 07)
 - ``rnn``             RNN, LSTM and GRU cells with backpropagation through time (lecture 09)
 - ``graphs``          graph matrices, spectral and Chebyshev filters, the GCN layer (lecture 16)
+- ``attention``       scaled dot-product and multi-head attention, masks, positional encodings,
+                      layer normalisation, the transformer block (lecture 19)
 
 Everything here needs NumPy only (``draw_graph`` imports matplotlib when it draws).
 """
-from . import activations, autograd, conv, graphs, losses, mlp, optim, perceptron, regularization, rnn, training
+from . import activations, attention, autograd, conv, graphs, losses, mlp, optim, perceptron, regularization, rnn, training
 from .activations import (
     gaussian,
     gaussian_grad,
@@ -38,6 +40,9 @@ from .activations import (
     tanh,
     tanh_grad,
 )
+from .attention import (additive_attention, attention_entropy, causal_lm_loss, causal_mask, layer_norm, merge_heads,
+                        multi_head_attention, padding_mask, scaled_dot_product_attention, sinusoidal_positions,
+                        split_heads, transformer_block)
 from .autograd import Value, draw_graph
 from .graphs import (chebyshev_filter, degree_matrix, gcn_layer, hop_distances, laplacian, normalized_adjacency,
                      scaled_laplacian, spectral_filter)
@@ -48,7 +53,7 @@ from .perceptron import Perceptron
 from .rnn import GRUCell, LSTMCell, RNNCell, clip_grad_norm
 from .training import train
 
-_MODULES = ["activations", "losses", "mlp", "autograd", "optim", "training", "regularization", "conv", "rnn", "graphs"]
+_MODULES = ["activations", "losses", "mlp", "autograd", "optim", "training", "regularization", "conv", "rnn", "graphs", "attention"]
 
 __all__ = [
     *_MODULES,
@@ -63,4 +68,7 @@ __all__ = [
     "RNNCell", "LSTMCell", "GRUCell", "clip_grad_norm",
     "degree_matrix", "laplacian", "normalized_adjacency", "scaled_laplacian", "spectral_filter", "chebyshev_filter",
     "gcn_layer", "hop_distances",
+    "scaled_dot_product_attention", "causal_mask", "padding_mask", "split_heads", "merge_heads",
+    "sinusoidal_positions", "layer_norm", "multi_head_attention", "transformer_block", "causal_lm_loss",
+    "attention_entropy", "additive_attention",
 ]
